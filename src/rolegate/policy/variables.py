@@ -1,0 +1,119 @@
+"""Policy variables: `${aws:username}` and friends, resolved against the request context.
+
+UG/reference_policies_variables.html:
+- A variable is `${key}`; the key name is case-insensitive. `${key, 'default'}` gives a default used
+  when the key is absent.
+- `${*}`, `${?}` and `${$}` stand for the literal characters `*`, `?` and `$`: they are not wildcards.
+- A variable whose key is absent (and has no default) cannot be resolved: a Resource holding it
+  matches nothing, a positive String/Arn condition with it is false, a negated one is true.
+- Only documents with `"Version": "2012-10-17"` substitute variables; older ones match the text.
+A substituted value is literal text: wildcard characters inside a context value do not match.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from rolegate.policy.context import RequestContext
+from rolegate.policy.wildcard import glob_to_regex_source
+
+_VARIABLE = re.compile(r"\$\{([^}]*)\}")
+_DEFAULT = re.compile(r"^\s*([^,\s][^,]*?)\s*,\s*'([^']*)'\s*$")
+_ESCAPES = {"*": "*", "?": "?", "$": "$"}
+
+
+@dataclass(frozen=True, slots=True)
+class Literal:
+    """Policy text; `is_pattern` says whether `*`/`?` in it act as wildcards."""
+
+    text: str
+    is_pattern: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Variable:
+    name: str
+    key: str  # lower-cased for lookup
+    default: str | None = None
+
+
+Part = Literal | Variable
+
+
+def _parse_variable(body: str) -> Part | None:
+    if body in _ESCAPES:
+        return Literal(_ESCAPES[body], is_pattern=False)
+    with_default = _DEFAULT.match(body)
+    if with_default:
+        name, default = with_default.group(1), with_default.group(2)
+    else:
+        name, default = body.strip(), None
+    if not name or any(c.isspace() for c in name):
+        return None
+    return Variable(name=name, key=name.lower(), default=default)
+
+
+@dataclass(frozen=True, slots=True)
+class Template:
+    """A policy string split into literal text and variables."""
+
+    parts: tuple[Part, ...]
+
+    @classmethod
+    def parse(cls, text: str, *, substitute: bool = True) -> Template:
+        if not substitute or "${" not in text:
+            return cls((Literal(text),))
+        parts: list[Part] = []
+        position = 0
+        for found in _VARIABLE.finditer(text):
+            part = _parse_variable(found.group(1))
+            if part is None:
+                continue  # not a variable AWS recognises: the text stays literal
+            if found.start() > position:
+                parts.append(Literal(text[position : found.start()]))
+            parts.append(part)
+            position = found.end()
+        if position < len(text):
+            parts.append(Literal(text[position:]))
+        return cls(tuple(parts))
+
+    @property
+    def has_variables(self) -> bool:
+        return any(not isinstance(p, Literal) or not p.is_pattern for p in self.parts)
+
+    @property
+    def variable_names(self) -> tuple[str, ...]:
+        return tuple(p.name for p in self.parts if isinstance(p, Variable))
+
+    def _resolve(self, part: Variable, context: RequestContext) -> str | None:
+        values = context.lookup(part.key)
+        if values is not None and len(values) == 1:
+            return values[0]
+        return part.default
+
+    def render(self, context: RequestContext) -> str | None:
+        """The text with every variable replaced; None when one cannot be resolved."""
+        out: list[str] = []
+        for part in self.parts:
+            if isinstance(part, Literal):
+                out.append(part.text)
+                continue
+            value = self._resolve(part, context)
+            if value is None:
+                return None
+            out.append(value)
+        return "".join(out)
+
+    def render_regex_source(self, context: RequestContext) -> str | None:
+        """Regex source where literal policy text keeps its wildcards and substituted text does not."""
+        out: list[str] = []
+        for part in self.parts:
+            if isinstance(part, Literal):
+                out.append(glob_to_regex_source(part.text) if part.is_pattern else re.escape(part.text))
+                continue
+            value = self._resolve(part, context)
+            if value is None:
+                return None
+            out.append(re.escape(value))
+        return "".join(out)
