@@ -16,7 +16,7 @@ $(VENV)/.synced: uv.lock pyproject.toml
 install: $(VENV)/.synced
 
 demo: install
-	$(RUN) python -m rolegate.demo
+	$(RUN) rolegate demo
 
 test: install
 	$(RUN) pytest -n auto -q

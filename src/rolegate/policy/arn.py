@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from rolegate.policy.wildcard import glob_regex
+from rolegate.policy.wildcard import glob_to_regex_source
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,31 +40,44 @@ def split_arn(text: str) -> tuple[str, ...] | None:
     return parts if len(parts) == 6 else None
 
 
-class ArnPattern:
-    """A compiled ArnLike/ArnEquals value: one anchored regex per component.
+def _component_source(component: str) -> str:
+    """Regex source for one of the first five components: its wildcards stop at a colon."""
+    return glob_to_regex_source(component, any_char="[^:]")
 
-    The policy value may hold wildcards in any component; the resource component is matched as a
-    whole (its own colons included) because the split stops after the fifth colon.
+
+def arn_pattern_source(pattern: str) -> str | None:
+    """One regex source for a whole ArnLike value, or None when it has fewer than six components.
+
+    The first five components cannot hold a colon, so they line up with the request ARN's first
+    five; the resource component takes the rest, its own colons included.
+    """
+    components = split_arn(pattern)
+    if components is None:
+        return None
+    head = [_component_source(component) for component in components[:5]]
+    return ":".join([*head, glob_to_regex_source(components[5])])
+
+
+class ArnPattern:
+    """A compiled ArnLike/ArnEquals value (or several, any of which may match): one regex.
+
+    Matching each component on its own would cost six regex calls; one anchored regex whose
+    wildcards cannot cross a colon outside the resource component gives the same answer.
     """
 
-    __slots__ = ("_components",)
+    __slots__ = ("_regex",)
 
-    def __init__(self, pattern: str) -> None:
-        components = split_arn(pattern)
-        if components is None:
-            raise ValueError(f"not an ARN pattern: {pattern!r}")
-        self._components: tuple[re.Pattern[str], ...] = tuple(
-            glob_regex(component) for component in components
-        )
+    def __init__(self, *patterns: str) -> None:
+        sources = []
+        for pattern in patterns:
+            source = arn_pattern_source(pattern)
+            if source is None:
+                raise ValueError(f"not an ARN pattern: {pattern!r}")
+            sources.append(f"(?:{source})")
+        self._regex = re.compile("|".join(sources) or "(?!)", re.DOTALL)
 
     def matches(self, arn: str) -> bool:
-        components = split_arn(arn)
-        if components is None:
-            return False
-        return all(
-            regex.fullmatch(part) is not None
-            for regex, part in zip(self._components, components, strict=True)
-        )
+        return self._regex.fullmatch(arn) is not None
 
 
 def is_arn_shaped(text: str) -> bool:

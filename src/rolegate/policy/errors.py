@@ -16,6 +16,7 @@ class ErrorCode(StrEnum):
 
     MALFORMED_POLICY_DOCUMENT = "MalformedPolicyDocument"
     LIMIT_EXCEEDED = "LimitExceeded"
+    VALIDATION_ERROR = "ValidationError"
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +32,10 @@ class Problem:
     code: ErrorCode = ErrorCode.MALFORMED_POLICY_DOCUMENT
     line: int | None = None
     column: int | None = None
+    detail: str = ""  # what exactly is wrong, in plain words, when AWS's own text is terse
+
+    def explain(self) -> str:
+        return f"{self.message} ({self.detail})" if self.detail else self.message
 
     def location(self) -> str:
         if self.line is not None:

@@ -110,7 +110,9 @@ class Template:
         out: list[str] = []
         for part in self.parts:
             if isinstance(part, Literal):
-                out.append(glob_to_regex_source(part.text) if part.is_pattern else re.escape(part.text))
+                out.append(
+                    glob_to_regex_source(part.text) if part.is_pattern else re.escape(part.text)
+                )
                 continue
             value = self._resolve(part, context)
             if value is None:

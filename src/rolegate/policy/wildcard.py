@@ -12,8 +12,11 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 
-def glob_to_regex_source(pattern: str) -> str:
-    """Regex source (unanchored) for a glob: `*` -> `.*`, `?` -> `.`, everything else literal."""
+def glob_to_regex_source(pattern: str, *, any_char: str = ".") -> str:
+    """Regex source (unanchored) for a glob: `*` -> `.*`, `?` -> `.`, everything else literal.
+
+    `any_char` is what a wildcard may stand for: `[^:]` keeps it inside one ARN component.
+    """
     out: list[str] = []
     literal: list[str] = []
     for char in pattern:
@@ -21,7 +24,7 @@ def glob_to_regex_source(pattern: str) -> str:
             if literal:
                 out.append(re.escape("".join(literal)))
                 literal.clear()
-            out.append(".*" if char == "*" else ".")
+            out.append(f"{any_char}*" if char == "*" else any_char)
         else:
             literal.append(char)
     if literal:

@@ -1,0 +1,27 @@
+"""IAM condition operators: the `Condition` element of a statement, compiled once, evaluated fast.
+
+UG/reference_policies_elements_condition.html, UG/reference_policies_elements_condition_operators.html,
+UG/reference_policies_multi-value-conditions.html. One module per operator family (strings,
+numeric, dates, boolean, binary, ip, arns, null), the registry of operator names, the per-key rules
+(keys) and the block (block).
+"""
+
+from __future__ import annotations
+
+from .block import ConditionBlock, compile_condition_block
+from .keys import KeyCondition
+from .operators import ConditionOperator, Family, OperatorSpec, QualifiedOperator, SetQualifier
+from .registry import OPERATORS, parse_operator
+
+__all__ = [
+    "OPERATORS",
+    "ConditionBlock",
+    "ConditionOperator",
+    "Family",
+    "KeyCondition",
+    "OperatorSpec",
+    "QualifiedOperator",
+    "SetQualifier",
+    "compile_condition_block",
+    "parse_operator",
+]

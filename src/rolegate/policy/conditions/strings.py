@@ -1,0 +1,137 @@
+"""String condition operators: StringEquals, StringEqualsIgnoreCase, StringLike and their negations.
+
+UG/reference_policies_elements_condition_operators.html#Conditions_String: `StringEquals` is exact
+and case-sensitive, `StringEqualsIgnoreCase` ignores case, `StringLike` is case-sensitive with `*`
+and `?` anywhere. UG/reference_policies_variables.html: their values may hold policy variables;
+a variable that cannot be resolved makes its value match nothing.
+
+Values without variables are compiled once: a set for the equality tests, one alternation regex
+for all the patterns of `StringLike`. Only values with variables are rendered per request.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from rolegate.policy.context import EMPTY_CONTEXT, RequestContext
+from rolegate.policy.errors import Problem
+from rolegate.policy.kinds import PolicyVersion
+from rolegate.policy.variables import Template
+
+from .operators import Comparison, OperatorSpec
+from .values import CompiledValues, PolicyValue, ValueTest
+
+_NEVER = re.compile("(?!)")
+
+
+@lru_cache(maxsize=4096)
+def cached_regex(source: str) -> re.Pattern[str]:
+    """A compiled, DOTALL regex for a rendered pattern; rendered values repeat across requests."""
+    return re.compile(source, re.DOTALL)
+
+
+def parse_templates(
+    values: tuple[PolicyValue, ...], version: PolicyVersion
+) -> tuple[list[Template], list[Template]]:
+    """Split values into those without variables (compilable now) and those with variables.
+
+    UG/reference_policies_elements_version.html: only 2012-10-17 substitutes variables; under
+    2008-10-17 `${aws:username}` is literal text.
+    """
+    fixed: list[Template] = []
+    variable: list[Template] = []
+    for value in values:
+        template = Template.parse(value.text, substitute=version.substitutes_variables)
+        (variable if template.variable_names else fixed).append(template)
+    return fixed, variable
+
+
+def variable_names(templates: list[Template]) -> tuple[str, ...]:
+    return tuple(name for template in templates for name in template.variable_names)
+
+
+def _equals(fixed: frozenset[str], variable: tuple[Template, ...]) -> ValueTest:
+    if not variable:
+
+        def test_fixed(value: str, context: RequestContext) -> bool:
+            return value in fixed
+
+        return test_fixed
+
+    def test(value: str, context: RequestContext) -> bool:
+        if value in fixed:
+            return True
+        # render() is None for an unresolvable variable, which equals no value.
+        return any(template.render(context) == value for template in variable)
+
+    return test
+
+
+def _equals_ignore_case(fixed: frozenset[str], variable: tuple[Template, ...]) -> ValueTest:
+    # `fixed` holds the policy values already lower-cased.
+    def test(value: str, context: RequestContext) -> bool:
+        lowered = value.lower()
+        if lowered in fixed:
+            return True
+        for template in variable:
+            rendered = template.render(context)
+            if rendered is not None and rendered.lower() == lowered:
+                return True
+        return False
+
+    return test
+
+
+def _like(fixed: re.Pattern[str] | None, variable: tuple[Template, ...]) -> ValueTest:
+    if not variable:
+        pattern = fixed or _NEVER
+
+        def test_fixed(value: str, context: RequestContext) -> bool:
+            return pattern.fullmatch(value) is not None
+
+        return test_fixed
+
+    def test(value: str, context: RequestContext) -> bool:
+        if fixed is not None and fixed.fullmatch(value) is not None:
+            return True
+        for template in variable:
+            # Substituted text is literal: a `*` inside a context value is not a wildcard.
+            source = template.render_regex_source(context)
+            if source is not None and cached_regex(source).fullmatch(value) is not None:
+                return True
+        return False
+
+    return test
+
+
+def _alternation(templates: list[Template]) -> re.Pattern[str] | None:
+    sources = {template.render_regex_source(EMPTY_CONTEXT) for template in templates}
+    found = sorted(source for source in sources if source is not None)
+    if not found:
+        return None
+    return re.compile("|".join(f"(?:{source})" for source in found), re.DOTALL)
+
+
+def _fixed_texts(templates: list[Template]) -> list[str]:
+    texts = (template.render(EMPTY_CONTEXT) for template in templates)
+    return [text for text in texts if text is not None]
+
+
+def compile_string(
+    spec: OperatorSpec,
+    values: tuple[PolicyValue, ...],
+    version: PolicyVersion,
+    problems: list[Problem],
+) -> CompiledValues | None:
+    """Every string is a valid value of a string operator, so this never reports a problem."""
+    fixed, variable = parse_templates(values, version)
+    with_variables = tuple(variable)
+    if spec.comparison is Comparison.LIKE:
+        test = _like(_alternation(fixed), with_variables)
+    elif spec.comparison is Comparison.EQUALS_IGNORE_CASE:
+        lowered = frozenset(text.lower() for text in _fixed_texts(fixed))
+        test = _equals_ignore_case(lowered, with_variables)
+    else:
+        test = _equals(frozenset(_fixed_texts(fixed)), with_variables)
+    return CompiledValues(test, variable_names(variable))

@@ -1,0 +1,55 @@
+"""What is being asked: a caller, an action, a resource, the resource's owner and the context."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from rolegate.policy.compiled import CompiledPolicy
+from rolegate.policy.context import RequestContext
+from rolegate.policy.principal import Principal
+
+
+@dataclass(frozen=True, slots=True)
+class Request:
+    principal: Principal
+    action: str
+    resource: str
+    context: RequestContext
+    # The account that owns the resource; None means the caller's own account. S3 ARNs carry no
+    # account, so the caller of `evaluate` says whose bucket it is.
+    resource_account: str | None = None
+
+    @classmethod
+    def build(
+        cls,
+        principal: Principal,
+        action: str,
+        resource: str,
+        context: Mapping[str, object] | None = None,
+        resource_account: str | None = None,
+    ) -> Request:
+        """A request whose context holds the caller's own keys plus `context` (which wins)."""
+        entries = principal.context_entries()
+        explicit = {key.lower() for key in context or {}}
+        merged = {k: v for k, v in entries.items() if k.lower() not in explicit}
+        merged.update(context or {})
+        return cls(principal, action, resource, RequestContext(merged), resource_account)
+
+    @property
+    def is_cross_account(self) -> bool:
+        return self.resource_account is not None and self.resource_account != self.principal.account
+
+
+@dataclass(frozen=True, slots=True)
+class PolicySet:
+    """Every policy that applies to one request, by the role each plays.
+
+    `session` is non-empty when the caller is a session created with session policies; a
+    `resource` of kind TRUST is a role's trust policy, which must itself allow the caller.
+    """
+
+    identity: tuple[CompiledPolicy, ...] = ()
+    resource: CompiledPolicy | None = None
+    boundary: CompiledPolicy | None = None
+    session: tuple[CompiledPolicy, ...] = ()
