@@ -75,15 +75,25 @@ def run_demo(_: argparse.Namespace) -> int:
                 "--resource-arns", CUSTOMER_ROLE,
             ],
         )  # fmt: skip
+    bucket_arn = f"arn:aws:s3:::{BUCKET}"
     _simulate(
         console,
-        "What may a session of the customer's role do? (the seed's permission policy)",
+        "What may a session of the customer's role do with objects? (the seed's permission policy)",
         [
             "policy", "simulate",
             "--policy-input-list", permissions,
-            "--action-names", "s3:ListBucket", "s3:GetObject", "s3:PutObject",
-            "--resource-arns", f"arn:aws:s3:::{BUCKET}/sales/2026.csv",
-                               f"arn:aws:s3:::{BUCKET}", "arn:aws:s3:::other-bucket/x.csv",
+            "--action-names", "s3:GetObject", "s3:PutObject",
+            "--resource-arns", f"{bucket_arn}/sales/2026.csv", "arn:aws:s3:::other-bucket/x.csv",
+        ],
+    )  # fmt: skip
+    _simulate(
+        console,
+        "...and may it list the bucket?",
+        [
+            "policy", "simulate",
+            "--policy-input-list", permissions,
+            "--action-names", "s3:ListBucket",
+            "--resource-arns", bucket_arn,
         ],
     )  # fmt: skip
     return 0

@@ -39,10 +39,15 @@ def reason(result: EvaluationResult, action: str) -> str:
     if result.decision is Decision.IMPLICIT_DENY:
         missing = _MISSING_ALLOW[result.basis]
         return f"because no {_POLICY_NAMES[missing]} allows the {action} action"
-    if result.basis is Basis.ALLOWED_BY_RESOURCE:
-        return f"because a resource-based policy allows the {action} action"
     if result.basis is Basis.ALLOWED_AS_ROOT:
         return "because the account's root user is allowed in its own account"
+    types = {ref.policy_type for ref in result.matched_statements}
+    if PolicyType.RESOURCE in types and PolicyType.IDENTITY in types:
+        return (
+            f"because both an identity-based and a resource-based policy allow the {action} action"
+        )
+    if result.basis is Basis.ALLOWED_BY_RESOURCE:
+        return f"because a resource-based policy allows the {action} action"
     return f"because an identity-based policy allows the {action} action"
 
 
