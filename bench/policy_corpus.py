@@ -14,6 +14,8 @@ the last copy are answered only by the last policy.
 
 from __future__ import annotations
 
+import re
+
 from policy_cases import (
     Call,
     Caller,
@@ -180,6 +182,30 @@ def full_statements(n: int) -> list[dict[str, object]]:
         {"Sid": f"DenyEc2OutsideRegions{n}", "Effect": "Deny", "Action": "ec2:*", "Resource": "*",
          "Condition": {"StringNotEquals": {"aws:RequestedRegion": ["us-east-1", "eu-west-1"]}}},
     ]  # fmt: skip
+
+
+def _is_broad(statement: dict[str, object]) -> bool:
+    """A guard that applies across resources or actions: Resource "*", NotAction, NotResource."""
+    return (
+        statement.get("Resource") == "*" or "NotAction" in statement or "NotResource" in statement
+    )
+
+
+def specific_statements(n: int) -> list[dict[str, object]]:
+    """20 statements that each name copy n's own resources: no account-wide guards.
+
+    Real policy sets hold the account-wide guards (deny insecure transport, deny other services)
+    once, not in every policy; the rest of their statements name specific resources.
+    """
+    specific = [s for s in full_statements(n) if not _is_broad(s)]
+    extra = [{**s, "Sid": f"{s['Sid']}b"} for s in full_statements(n + 100) if not _is_broad(s)]
+    return (specific + extra)[:20]
+
+
+def distinct_policies(target: int, copies: int) -> tuple[Document, ...]:
+    """The full template for copy `target` plus `copies - 1` policies of specific statements."""
+    others = [i for i in range(copies + 1) if i != target][: copies - 1]
+    return (policy(full_statements(target)), *(policy(specific_statements(i)) for i in others))
 
 
 def full_calls(n: int) -> list[CallSpec]:
@@ -365,8 +391,10 @@ def suites() -> tuple[Suite, ...]:
               FULL.requests(0)),
         Suite("full-50", "50 statements (policies of 20+20+10)", FULL.policies([20, 20, 10]),
               FULL.requests(1)),
-        Suite("c-full-200", "(c) 200 statements (10 policies x 20)", FULL.policies([20] * 10),
-              FULL.requests(9)),
+        Suite("c-full-200", "(c) 200 statements: 1 full policy + 9 of specific statements",
+              distinct_policies(9, 10), FULL.requests(9)),
+        Suite("full-200-guards-x10", "200 statements, every guard repeated in all 10 policies",
+              FULL.policies([20] * 10), FULL.requests(9)),
     ]  # fmt: skip
     subset = [
         Suite(f"moto-{count}", f"{count} statements, moto-supported subset",
@@ -389,6 +417,7 @@ def check_corpus() -> None:
             size = compact_size(document)
             if size > IDENTITY_POLICY_QUOTA:
                 raise AssertionError(f"{suite.key}: identity policy of {size} characters")
-        wanted = int(suite.key.rsplit("-", 1)[1]) if suite.key[-1].isdigit() else 3
+        count = re.search(r"-(\d+)", suite.key)
+        wanted = int(count.group(1)) if count else 3
         if suite.statement_count != wanted:
             raise AssertionError(f"{suite.key}: {suite.statement_count} statements")

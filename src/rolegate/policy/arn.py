@@ -65,7 +65,7 @@ class ArnPattern:
     wildcards cannot cross a colon outside the resource component gives the same answer.
     """
 
-    __slots__ = ("_regex",)
+    __slots__ = ("regex",)
 
     def __init__(self, *patterns: str) -> None:
         sources = []
@@ -74,10 +74,10 @@ class ArnPattern:
             if source is None:
                 raise ValueError(f"not an ARN pattern: {pattern!r}")
             sources.append(f"(?:{source})")
-        self._regex = re.compile("|".join(sources) or "(?!)", re.DOTALL)
+        self.regex = re.compile("|".join(sources) or "(?!)", re.DOTALL)
 
     def matches(self, arn: str) -> bool:
-        return self._regex.fullmatch(arn) is not None
+        return self.regex.fullmatch(arn) is not None
 
 
 def is_arn_shaped(text: str) -> bool:

@@ -37,6 +37,15 @@ class Statement:
     principals_negated: bool
     condition: ConditionBlock | None
     ref: StatementRef  # built once: the explanation this statement contributes when it matches
+    # Derived for the request path: None where every resource is covered (no test to run).
+    resource_filter: ResourceMatcher | None = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        resources = self.resources
+        covers_all = resources is None or (
+            resources.matches_everything and not self.resources_negated
+        )
+        object.__setattr__(self, "resource_filter", None if covers_all else resources)
 
     def covers_action(self, action: str) -> bool:
         return self.actions.matches(action) != self.actions_negated

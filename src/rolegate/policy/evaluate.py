@@ -59,7 +59,7 @@ def _scan(
     resource = request.resource
     context = request.context
     for statement in policy.statements_for(request.action):
-        resources = statement.resources
+        resources = statement.resource_filter
         if (
             resources is not None
             and resources.matches(resource, context) is statement.resources_negated
@@ -68,7 +68,7 @@ def _scan(
         condition = statement.condition
         if condition is not None:
             considered.append(condition)
-            if not condition.matches(context):
+            if not condition.check(context):
                 continue
         (denies if statement.effect is _EFFECT_DENY else allows).append(statement.ref)
 
@@ -92,12 +92,16 @@ def _scan_resource_policy(
         strength = statement.principal_strength(principal, has_boundary)
         if strength is _MATCHSTRENGTH_NONE:
             continue
-        if not statement.covers_resource(request.resource, context):
+        resources = statement.resource_filter
+        if (
+            resources is not None
+            and resources.matches(request.resource, context) is statement.resources_negated
+        ):
             continue
         condition = statement.condition
         if condition is not None:
             considered.append(condition)
-            if not condition.matches(context):
+            if not condition.check(context):
                 continue
         if statement.effect is _EFFECT_DENY:
             denies.append(statement.ref)

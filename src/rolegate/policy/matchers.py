@@ -50,6 +50,10 @@ class ResourceMatcher:
     def variable_names(self) -> tuple[str, ...]:
         return tuple(name for t in self.templates for name in t.variable_names)
 
+    @property
+    def matches_everything(self) -> bool:
+        return "*" in self.patterns
+
     def matches(self, resource: str, context: RequestContext) -> bool:
         if self.fixed is not None and self.fixed.fullmatch(resource) is not None:
             return True

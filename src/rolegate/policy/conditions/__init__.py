@@ -2,8 +2,9 @@
 
 UG/reference_policies_elements_condition.html, UG/reference_policies_elements_condition_operators.html,
 UG/reference_policies_multi-value-conditions.html. One module per operator family (strings,
-numeric, dates, boolean, binary, ip, arns, null), the registry of operator names, the per-key rules
-(keys) and the block (block).
+numeric, dates, boolean, binary, ip, arns, null); `registry` maps operator names to them; `values`
+narrows the JSON values, `patterns` prepares values holding policy variables, `keys` applies
+negation, IfExists and the set qualifiers to one key, and `block` ANDs it all.
 """
 
 from __future__ import annotations

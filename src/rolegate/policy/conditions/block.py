@@ -22,8 +22,8 @@ from .operators import Family, QualifiedOperator
 from .registry import COMPILERS, parse_operator
 from .values import narrow_values
 
-# IAM's text for a condition key without a service prefix, shared with actions
-# (digest §1 of /work/shared/reference/iam-spec.md lists it among observed messages).
+# IAM's text for a condition key without a service prefix: one message covers actions and
+# condition keys ("Actions/Conditions"); rolegate.policy.parser answers it for actions.
 NO_VENDOR = "Actions/Conditions must be prefaced by a vendor, e.g., iam, sdb, ec2, etc."
 
 
@@ -40,9 +40,15 @@ class ConditionBlock:
     _checks: tuple[Evaluate, ...] = field(init=False, repr=False, compare=False)
     _lookups: tuple[tuple[str, str], ...] = field(init=False, repr=False, compare=False)
 
+    # The test the evaluator calls: the one key condition itself when there is only one (most
+    # blocks), which saves a call per statement on the request path.
+    check: Evaluate = field(init=False, repr=False, compare=False)
+
     def __post_init__(self) -> None:
         # Derived once: matches() runs for every request that reaches this statement.
-        object.__setattr__(self, "_checks", tuple(c.evaluate for c in self.conditions))
+        checks = tuple(c.evaluate for c in self.conditions)
+        object.__setattr__(self, "_checks", checks)
+        object.__setattr__(self, "check", checks[0] if len(checks) == 1 else self.matches)
         lookups = tuple((name.lower(), name) for name in self.referenced_keys)
         object.__setattr__(self, "_lookups", lookups)
 

@@ -12,7 +12,6 @@ for all the patterns of `StringLike`. Only values with variables are rendered pe
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 from rolegate.policy.context import EMPTY_CONTEXT, RequestContext
 from rolegate.policy.errors import Problem
@@ -20,15 +19,10 @@ from rolegate.policy.kinds import PolicyVersion
 from rolegate.policy.variables import Template
 
 from .operators import Comparison, OperatorSpec
+from .patterns import PatternTemplate
 from .values import CompiledValues, PolicyValue, ValueTest
 
 _NEVER = re.compile("(?!)")
-
-
-@lru_cache(maxsize=4096)
-def cached_regex(source: str) -> re.Pattern[str]:
-    """A compiled, DOTALL regex for a rendered pattern; rendered values repeat across requests."""
-    return re.compile(source, re.DOTALL)
 
 
 def parse_templates(
@@ -83,7 +77,7 @@ def _equals_ignore_case(fixed: frozenset[str], variable: tuple[Template, ...]) -
     return test
 
 
-def _like(fixed: re.Pattern[str] | None, variable: tuple[Template, ...]) -> ValueTest:
+def _like(fixed: re.Pattern[str] | None, variable: tuple[PatternTemplate, ...]) -> ValueTest:
     if not variable:
         pattern = fixed or _NEVER
 
@@ -95,12 +89,8 @@ def _like(fixed: re.Pattern[str] | None, variable: tuple[Template, ...]) -> Valu
     def test(value: str, context: RequestContext) -> bool:
         if fixed is not None and fixed.fullmatch(value) is not None:
             return True
-        for template in variable:
-            # Substituted text is literal: a `*` inside a context value is not a wildcard.
-            source = template.render_regex_source(context)
-            if source is not None and cached_regex(source).fullmatch(value) is not None:
-                return True
-        return False
+        # A template with a variable without a value is like nothing.
+        return any(template.matches(value, context) for template in variable)
 
     return test
 
@@ -128,7 +118,8 @@ def compile_string(
     fixed, variable = parse_templates(values, version)
     with_variables = tuple(variable)
     if spec.comparison is Comparison.LIKE:
-        test = _like(_alternation(fixed), with_variables)
+        templates = tuple(PatternTemplate.of(template.parts) for template in variable)
+        test = _like(_alternation(fixed), templates)
     elif spec.comparison is Comparison.EQUALS_IGNORE_CASE:
         lowered = frozenset(text.lower() for text in _fixed_texts(fixed))
         test = _equals_ignore_case(lowered, with_variables)
