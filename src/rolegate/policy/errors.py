@@ -15,6 +15,7 @@ class ErrorCode(StrEnum):
     """The AWS error code a problem maps to on the wire."""
 
     MALFORMED_POLICY_DOCUMENT = "MalformedPolicyDocument"
+    MALFORMED_POLICY = "MalformedPolicy"  # S3's code for a bad bucket policy
     LIMIT_EXCEEDED = "LimitExceeded"
     VALIDATION_ERROR = "ValidationError"
 

@@ -13,9 +13,13 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 
-from rolegate.policy.errors import Problem
+from rolegate.policy.errors import ErrorCode, Problem
 
 SYNTAX_ERROR = "Syntax errors in policy."
+DISALLOWED_CHARACTER_MESSAGE = (
+    "1 validation error detected: Value at 'policyDocument' failed to satisfy constraint: "
+    "Member must satisfy regular expression pattern: [\\u0009\\u000A\\u000D\\u0020-\\u00FF]+"
+)
 _DISALLOWED_CHARACTER = re.compile(r"[^\t\n\r\x20-\xff]")
 
 
@@ -43,10 +47,18 @@ def decode_policy_text(text: str) -> tuple[object, list[Problem]]:
     """Decode `text`; on failure return (None, problems) with line and column where known."""
     bad = _DISALLOWED_CHARACTER.search(text)
     if bad is not None:
+        # The API rejects the parameter before reading it as a policy: a ValidationError.
         line = text.count("\n", 0, bad.start()) + 1
         column = bad.start() - (text.rfind("\n", 0, bad.start()) + 1) + 1
         detail = f"character U+{ord(bad.group()):04X} is not allowed in a policy"
-        return None, [Problem(SYNTAX_ERROR, line=line, column=column, detail=detail)]
+        problem = Problem(
+            DISALLOWED_CHARACTER_MESSAGE,
+            code=ErrorCode.VALIDATION_ERROR,
+            line=line,
+            column=column,
+            detail=detail,
+        )
+        return None, [problem]
     try:
         value = json.loads(
             text, object_pairs_hook=_reject_duplicates, parse_constant=_reject_constant

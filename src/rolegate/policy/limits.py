@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from rolegate.policy.errors import ErrorCode
+from rolegate.policy.json_source import count_policy_characters
 from rolegate.policy.kinds import PolicyKind
 
 
@@ -17,6 +18,10 @@ class SizeLimit:
     characters: int
     code: ErrorCode
     message: str
+    counts_whitespace: bool = False  # a request-parameter length, not an IAM quota
+
+    def size_of(self, text: str) -> int:
+        return len(text) if self.counts_whitespace else count_policy_characters(text)
 
 
 SIZE_LIMITS: dict[PolicyKind, SizeLimit] = {
@@ -31,6 +36,7 @@ SIZE_LIMITS: dict[PolicyKind, SizeLimit] = {
         ErrorCode.VALIDATION_ERROR,
         "1 validation error detected: Value at 'policy' failed to satisfy constraint: "
         "Member must have length less than or equal to 2048",
+        counts_whitespace=True,  # STS API_AssumeRole.html: Policy "Maximum length of 2048"
     ),
     # S3 bucket policies may be up to 20 KB (Amazon S3 User Guide, bucket policies).
     PolicyKind.RESOURCE: SizeLimit(

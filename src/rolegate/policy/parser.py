@@ -3,25 +3,29 @@
 UG/reference_policies_grammar.html gives the grammar; UG/access_policies.html and
 UG/id_roles_terms-and-concepts.html give what each kind of policy must and must not contain:
 - identity, permissions boundary and session policies name no Principal and need a Resource;
-- resource policies (S3 bucket policies, ...) need a Principal or NotPrincipal;
-- role trust policies need a Principal, may not use NotPrincipal, have no Resource, and may only name
-  the STS actions that assume a role or act on its session.
-Message texts are IAM's own where they are known (see ../../shared/reference/iam-spec.md §1).
+- resource policies (S3 bucket policies) need a Principal or NotPrincipal;
+- role trust policies need a Principal, may not use NotPrincipal, have no Resource, and may only
+  name the STS actions that assume a role or act on its session.
+Every problem is collected, then ordered by the phase in which IAM checks it (syntax, legacy
+parsing, Sid uniqueness, actions present, resources present, resource format, action format), so
+the first problem is the one the IAM API answers with. Message texts are IAM's (or S3's, for
+bucket policies) as recorded against the live APIs; see tests/policy/test_parser.py for sources.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from enum import IntEnum
 
 from rolegate.policy.compiled import CompiledPolicy, Statement
 from rolegate.policy.conditions import compile_condition_block
 from rolegate.policy.decision import StatementRef
-from rolegate.policy.errors import PolicyValidationError, Problem
+from rolegate.policy.dialects import Dialect, dialect_for
+from rolegate.policy.errors import ErrorCode, PolicyValidationError, Problem
 from rolegate.policy.json_source import (
     SYNTAX_ERROR,
-    count_policy_characters,
     decode_policy_text,
     pointer_child,
 )
@@ -29,6 +33,12 @@ from rolegate.policy.kinds import Effect, PolicyKind, PolicyType, PolicyVersion
 from rolegate.policy.limits import SIZE_LIMITS
 from rolegate.policy.matchers import ActionMatcher, ResourceMatcher
 from rolegate.policy.principal_element import PrincipalSet, compile_principal_element
+from rolegate.policy.resource_format import (
+    LEGACY_PARSING,
+    ResourceCheck,
+    complete_arn,
+    resource_problem,
+)
 from rolegate.policy.wildcard import glob_matches
 
 _TOP_LEVEL_KEYS = frozenset({"Version", "Id", "Statement"})
@@ -37,7 +47,7 @@ _STATEMENT_KEYS = frozenset(
      "NotResource", "Condition"}
 )  # fmt: skip
 _IAM_SID = re.compile(r"[0-9A-Za-z]*")
-_ACTION_VENDOR = re.compile(r"[A-Za-z0-9*?-]+")
+_ACTION_VENDOR = re.compile(r"[A-Za-z0-9.-]+")
 # The STS actions a role trust policy may name (UG/id_roles_terms-and-concepts.html, trust policy;
 # STS API reference for TagSession, SetSourceIdentity, SetContext).
 TRUST_POLICY_ACTIONS = (
@@ -55,6 +65,45 @@ _DEFAULT_POLICY_TYPE = {
     PolicyKind.SESSION: PolicyType.SESSION,
 }
 _IAM_KINDS = frozenset({PolicyKind.IDENTITY, PolicyKind.TRUST, PolicyKind.SESSION})
+NO_ACTIONS = "Policy statement must contain actions."
+NO_RESOURCES = "Policy statement must contain resources."
+SID_NOT_UNIQUE = "Statement IDs (SID) in a single policy must be unique."
+
+
+class Phase(IntEnum):
+    """The order in which IAM checks a document: the first problem found is the one it reports."""
+
+    SYNTAX = 0
+    LEGACY = 1
+    SID = 2
+    ACTIONS_PRESENT = 3
+    RESOURCES_PRESENT = 4
+    RESOURCE_FORMAT = 5
+    ACTION_FORMAT = 6
+    ELEMENTS = 7  # what a kind of policy must or must not name: principals, trust actions
+
+
+@dataclass(slots=True)
+class _Findings:
+    """Problems found so far, each with the phase IAM would find it in."""
+
+    dialect: Dialect
+    found: list[tuple[Phase, Problem]]
+
+    def add(self, phase: Phase, message: str, pointer: str, detail: str = "") -> None:
+        self.found.append((phase, Problem(message, pointer, self.dialect.code, detail=detail)))
+
+    def syntax(self, pointer: str, detail: str) -> None:
+        self.add(Phase.SYNTAX, SYNTAX_ERROR, pointer, detail)
+
+    def extend(self, phase: Phase, problems: list[Problem]) -> None:
+        self.found.extend((phase, problem) for problem in problems)
+
+    def ordered(self) -> list[Problem]:
+        return [problem for _, problem in sorted(self.found, key=lambda item: item[0])]
+
+    def __len__(self) -> int:
+        return len(self.found)
 
 
 def parse_policy(
@@ -66,20 +115,22 @@ def parse_policy(
     check_size: bool = True,
 ) -> CompiledPolicy:
     """Validate `document` as a policy of `kind` and compile it; raise PolicyValidationError."""
-    problems: list[Problem] = []
     raw: object = document
     if isinstance(document, str):
         if check_size:
             limit = SIZE_LIMITS[kind]
-            if count_policy_characters(document) > limit.characters:
-                problems.append(Problem(limit.message, code=limit.code))
-                raise PolicyValidationError(problems)
+            if limit.size_of(document) > limit.characters:
+                raise PolicyValidationError([Problem(limit.message, code=limit.code)])
         raw, problems = decode_policy_text(document)
         if problems:
+            code = problems[0].code
+            if code is ErrorCode.MALFORMED_POLICY_DOCUMENT:
+                problems = [replace(p, code=dialect_for(kind).code) for p in problems]
             raise PolicyValidationError(problems)
-    compiled = _compile_document(raw, kind, policy_id, policy_type, problems)
-    if problems or compiled is None:
-        raise PolicyValidationError(problems or [Problem(SYNTAX_ERROR)])
+    findings = _Findings(dialect_for(kind), [])
+    compiled = _compile_document(raw, kind, policy_id, policy_type, findings)
+    if findings or compiled is None:
+        raise PolicyValidationError(findings.ordered() or [Problem(SYNTAX_ERROR)])
     return compiled
 
 
@@ -97,68 +148,65 @@ def _compile_document(
     kind: PolicyKind,
     policy_id: str,
     policy_type: PolicyType | None,
-    problems: list[Problem],
+    findings: _Findings,
 ) -> CompiledPolicy | None:
     if not isinstance(raw, dict):
-        problems.append(Problem(SYNTAX_ERROR, detail="a policy must be one JSON object"))
+        findings.syntax("", "a policy must be one JSON object")
         return None
     for key in raw:
         if key not in _TOP_LEVEL_KEYS:
-            problems.append(
-                Problem(SYNTAX_ERROR, pointer_child("", key), detail=f"unknown element {key!r}")
-            )
-    version = _parse_version(raw.get("Version"), problems)
+            findings.syntax(pointer_child("", key), f"unknown element {key!r}")
+    version = _parse_version(raw, findings)
     if "Id" in raw and not isinstance(raw["Id"], str):
-        problems.append(Problem(SYNTAX_ERROR, "/Id", detail="Id must be a string"))
-    statements_raw = raw.get("Statement")
-    if statements_raw is None:
-        problems.append(Problem(SYNTAX_ERROR, detail="the Statement element is required"))
-        return None
-    if isinstance(statements_raw, dict):
-        items: list[tuple[str, object]] = [("/Statement", statements_raw)]
-    elif isinstance(statements_raw, list) and statements_raw:
-        items = [(f"/Statement/{i}", s) for i, s in enumerate(statements_raw)]
-    else:
-        detail = "Statement must be an object or a non-empty list of objects"
-        problems.append(Problem(SYNTAX_ERROR, "/Statement", detail=detail))
-        return None
-    statements: list[Statement] = []
-    seen_sids: set[str] = set()
+        findings.syntax("/Id", "Id must be a string")
+    items = _statement_items(raw.get("Statement"), findings)
+    _check_sids_unique(items, findings)
     policy_type = policy_type or _DEFAULT_POLICY_TYPE[kind]
+    statements: list[Statement] = []
     for index, (pointer, item) in enumerate(items):
-        statement = _compile_statement(item, index, pointer, kind, version, problems)
-        if statement is None:
-            continue
-        if statement.sid:
-            if statement.sid in seen_sids:
-                problems.append(
-                    Problem(
-                        "Statement IDs (SID) in a single policy must be unique.",
-                        pointer_child(pointer, "Sid"),
-                    )
-                )
-            seen_sids.add(statement.sid)
-        statements.append(
-            replace(
-                statement, ref=replace(statement.ref, policy_id=policy_id, policy_type=policy_type)
-            )
-        )
-    if problems:
+        statement = _compile_statement(item, index, pointer, kind, version, findings)
+        if statement is not None:
+            ref = replace(statement.ref, policy_id=policy_id, policy_type=policy_type)
+            statements.append(replace(statement, ref=ref))
+    if findings or not items:
         return None
     return CompiledPolicy(policy_id, kind, version, tuple(statements), policy_type)
 
 
-def _parse_version(raw: object, problems: list[Problem]) -> PolicyVersion:
+def _parse_version(raw: dict[str, object], findings: _Findings) -> PolicyVersion:
     # UG/troubleshoot_policies.html#missing-version: without Version the 2008-10-17 rules apply.
-    if raw is None:
+    if "Version" not in raw:
         return PolicyVersion.V2008_10_17
-    if isinstance(raw, str):
-        for version in PolicyVersion:
-            if raw == version.value:
-                return version
-    detail = 'Version must be "2012-10-17" or "2008-10-17"'
-    problems.append(Problem(SYNTAX_ERROR, "/Version", detail=detail))
+    value = raw["Version"]
+    for version in PolicyVersion:
+        if value == version.value:
+            return version
+    findings.syntax("/Version", 'Version must be "2012-10-17" or "2008-10-17"')
     return PolicyVersion.V2012_10_17
+
+
+def _statement_items(raw: object, findings: _Findings) -> list[tuple[str, object]]:
+    if raw is None:
+        findings.syntax("", "the Statement element is required")
+        return []
+    if isinstance(raw, dict):
+        return [("/Statement", raw)]
+    if isinstance(raw, list) and raw:
+        return [(f"/Statement/{i}", s) for i, s in enumerate(raw)]
+    findings.syntax("/Statement", "Statement must be an object or a non-empty list of objects")
+    return []
+
+
+def _check_sids_unique(items: list[tuple[str, object]], findings: _Findings) -> None:
+    # Checked on the raw statements: IAM reports a repeated Sid even in a statement that is also
+    # broken in other ways.
+    seen: set[str] = set()
+    for pointer, item in items:
+        sid = item.get("Sid") if isinstance(item, dict) else None
+        if isinstance(sid, str) and sid:
+            if sid in seen:
+                findings.add(Phase.SID, SID_NOT_UNIQUE, pointer_child(pointer, "Sid"))
+            seen.add(sid)
 
 
 def _string_list(raw: object) -> list[str] | None:
@@ -176,27 +224,30 @@ def _compile_statement(
     pointer: str,
     kind: PolicyKind,
     version: PolicyVersion,
-    problems: list[Problem],
+    findings: _Findings,
 ) -> Statement | None:
     if not isinstance(raw, dict):
-        problems.append(Problem(SYNTAX_ERROR, pointer, detail="a statement must be an object"))
+        findings.syntax(pointer, "a statement must be an object")
         return None
-    before = len(problems)
+    before = len(findings)
     for key in raw:
         if key not in _STATEMENT_KEYS:
-            detail = f"unknown statement element {key!r}"
-            problems.append(Problem(SYNTAX_ERROR, pointer_child(pointer, key), detail=detail))
-    sid = _parse_sid(raw.get("Sid"), pointer, kind, problems)
-    effect = _parse_effect(raw.get("Effect"), pointer, problems)
-    actions, actions_negated = _parse_actions(raw, pointer, kind, problems)
-    resources, resources_negated = _parse_resources(raw, pointer, kind, version, problems)
-    principals, principals_negated = _parse_principals(raw, pointer, kind, problems)
+            findings.syntax(pointer_child(pointer, key), f"unknown statement element {key!r}")
+    sid = _parse_sid(raw.get("Sid"), pointer, kind, findings)
+    effect = _parse_effect(raw, pointer, findings)
+    actions, actions_negated = _parse_actions(raw, pointer, kind, findings)
+    resources, resources_negated = _parse_resources(raw, pointer, kind, version, findings)
+    principals, principals_negated = _parse_principals(raw, pointer, kind, findings)
     condition = None
     if "Condition" in raw:
+        condition_problems: list[Problem] = []
         condition = compile_condition_block(
-            raw["Condition"], pointer_child(pointer, "Condition"), version, problems
+            raw["Condition"], pointer_child(pointer, "Condition"), version, condition_problems
         )
-    if len(problems) > before or effect is None or actions is None:
+        findings.extend(
+            Phase.SYNTAX, [replace(p, code=findings.dialect.code) for p in condition_problems]
+        )
+    if len(findings) > before or effect is None or actions is None:
         return None
     return Statement(
         index=index,
@@ -214,82 +265,116 @@ def _compile_statement(
     )
 
 
-def _parse_sid(raw: object, pointer: str, kind: PolicyKind, problems: list[Problem]) -> str | None:
+def _parse_sid(raw: object, pointer: str, kind: PolicyKind, findings: _Findings) -> str | None:
     if raw is None:
         return None
     where = pointer_child(pointer, "Sid")
     if not isinstance(raw, str):
-        problems.append(Problem(SYNTAX_ERROR, where, detail="Sid must be a string"))
+        findings.syntax(where, "Sid must be a string")
         return None
     # IAM policies allow only ASCII letters and digits in a Sid; resource policies (S3, SQS, ...)
     # accept any string (UG/reference_policies_elements_sid.html).
     if kind in _IAM_KINDS and not _IAM_SID.fullmatch(raw):
-        problems.append(
-            Problem(
-                "Statement IDs (SID) must be alpha-numeric. Check that your input satisfies the "
-                "regular expression [0-9A-Za-z]*",
-                where,
-            )
+        findings.add(
+            Phase.SYNTAX,
+            "Statement IDs (SID) must be alpha-numeric. Check that your input satisfies the "
+            "regular expression [0-9A-Za-z]*",
+            where,
         )
     return raw
 
 
-def _parse_effect(raw: object, pointer: str, problems: list[Problem]) -> Effect | None:
-    # Effect is case-sensitive: "allow" is not "Allow" (UG/reference_policies_elements_effect.html).
+def _parse_effect(raw: dict[str, object], pointer: str, findings: _Findings) -> Effect | None:
+    value = raw.get("Effect")
     for effect in Effect:
-        if raw == effect.value:
+        if value == effect.value:
             return effect
-    detail = 'Effect must be "Allow" or "Deny"' if raw is not None else "Effect is required"
-    problems.append(Problem(SYNTAX_ERROR, pointer_child(pointer, "Effect"), detail=detail))
+    where = pointer_child(pointer, "Effect")
+    if findings.dialect.names_bad_effect and isinstance(value, str):
+        findings.add(Phase.SYNTAX, f"Invalid effect: {value}", where)
+    elif isinstance(value, str) and value.lower() in ("allow", "deny"):
+        # Effect is case-sensitive; IAM rejects "allow" in its legacy parsing phase
+        # (UG/reference_policies_elements_effect.html; recorded API answer).
+        findings.add(
+            Phase.LEGACY, LEGACY_PARSING, where, 'Effect is "Allow" or "Deny", capitalised'
+        )
+    else:
+        detail = 'Effect must be "Allow" or "Deny"' if value is not None else "Effect is required"
+        findings.syntax(where, detail)
     return None
 
 
 def _one_of(
-    raw: dict[str, object], names: tuple[str, str], pointer: str, problems: list[Problem]
+    raw: dict[str, object], names: tuple[str, str], pointer: str, findings: _Findings
 ) -> tuple[str, object] | None:
     present = [name for name in names if name in raw]
     if len(present) == 2:
-        detail = f"a statement may have {names[0]} or {names[1]}, not both"
-        problems.append(Problem(SYNTAX_ERROR, pointer, detail=detail))
+        findings.syntax(pointer, f"a statement may have {names[0]} or {names[1]}, not both")
         return None
     if not present:
         return None
     return present[0], raw[present[0]]
 
 
-def _parse_actions(
-    raw: dict[str, object], pointer: str, kind: PolicyKind, problems: list[Problem]
-) -> tuple[ActionMatcher | None, bool]:
-    found = _one_of(raw, ("Action", "NotAction"), pointer, problems)
+def _list_element(
+    raw: dict[str, object], names: tuple[str, str], pointer: str, missing: tuple[Phase, str],
+    findings: _Findings,
+) -> tuple[str, str, object, list[str]] | None:  # fmt: skip
+    """One of the two list elements (Action/NotAction, ...): its name, pointer, value, strings."""
+    found = _one_of(raw, names, pointer, findings)
     if found is None:
-        if not any(name in raw for name in ("Action", "NotAction")):
-            problems.append(Problem("Policy statement must contain actions.", pointer))
-        return None, False
+        if not any(name in raw for name in names):
+            findings.add(*missing, pointer)
+        return None
     name, value = found
     where = pointer_child(pointer, name)
-    actions = _string_list(value)
-    if not actions:
-        problems.append(Problem("Policy statement must contain actions.", where))
+    strings = _string_list(value)
+    if strings is None:
+        findings.syntax(where, f"{name} must be a string or a list of strings")
+        return None
+    if not strings:
+        findings.add(*missing, where)
+        return None
+    return name, where, value, strings
+
+
+def _parse_actions(
+    raw: dict[str, object], pointer: str, kind: PolicyKind, findings: _Findings
+) -> tuple[ActionMatcher | None, bool]:
+    element = _list_element(
+        raw, ("Action", "NotAction"), pointer, (Phase.ACTIONS_PRESENT, NO_ACTIONS), findings
+    )
+    if element is None:
         return None, False
-    before = len(problems)
+    name, where, value, actions = element
+    before = len(findings)
     for i, action in enumerate(actions):
         item = pointer_child(where, i) if isinstance(value, list) else where
-        if action == "*":
-            continue
-        if action.count(":") > 1:
-            problems.append(Problem("Actions/Condition can contain only one colon.", item))
-        elif ":" not in action or not _ACTION_VENDOR.fullmatch(action.split(":", 1)[0]):
-            problems.append(
-                Problem("Actions/Conditions must be prefaced by a vendor, e.g., iam, sdb, ec2, etc.", item)
-            )  # fmt: skip
+        problem = _action_problem(action)
+        if problem is not None:
+            message = findings.dialect.invalid_action or problem
+            findings.add(Phase.ACTION_FORMAT, message, item, "" if message == problem else problem)
     trust_actions_ok = name == "Action" and all(_is_trust_action(a) for a in actions)
-    if kind is PolicyKind.TRUST and len(problems) == before and not trust_actions_ok:
-        problems.append(
-            Problem("AssumeRole policy may only specify STS AssumeRole actions.", where)
-        )
-    if len(problems) > before:
+    if kind is PolicyKind.TRUST and len(findings) == before and not trust_actions_ok:
+        message = "AssumeRole policy may only specify STS AssumeRole actions."
+        findings.add(Phase.ELEMENTS, message, where)
+    if len(findings) > before:
         return None, False
     return ActionMatcher.compile(actions), name == "NotAction"
+
+
+def _action_problem(action: str) -> str | None:
+    """UG/reference_policies_elements_action.html: `*` or `vendor:action`, one colon."""
+    if action == "*":
+        return None
+    vendor, colon, name = action.partition(":")
+    if not colon:
+        return "Actions/Conditions must be prefaced by a vendor, e.g., iam, sdb, ec2, etc."
+    if ":" in name:
+        return "Actions/Condition can contain only one colon."
+    if vendor != "*" and not _ACTION_VENDOR.fullmatch(vendor):
+        return f"Vendor {vendor} is not valid"
+    return None
 
 
 def _is_trust_action(pattern: str) -> bool:
@@ -303,72 +388,65 @@ def _parse_resources(
     pointer: str,
     kind: PolicyKind,
     version: PolicyVersion,
-    problems: list[Problem],
+    findings: _Findings,
 ) -> tuple[ResourceMatcher | None, bool]:
     if kind is PolicyKind.TRUST:
         for name in ("Resource", "NotResource"):
             if name in raw:
-                problems.append(
-                    Problem(f"Has prohibited field {name}", pointer_child(pointer, name))
-                )
+                where = pointer_child(pointer, name)
+                findings.add(Phase.ELEMENTS, f"Has prohibited field {name}", where)
         return None, False
-    found = _one_of(raw, ("Resource", "NotResource"), pointer, problems)
-    if found is None:
-        if not any(name in raw for name in ("Resource", "NotResource")):
-            problems.append(Problem("Policy statement must contain resources.", pointer))
+    element = _list_element(
+        raw, ("Resource", "NotResource"), pointer, (Phase.RESOURCES_PRESENT, NO_RESOURCES),
+        findings,
+    )  # fmt: skip
+    if element is None:
         return None, False
-    name, value = found
-    where = pointer_child(pointer, name)
-    resources = _string_list(value)
-    if not resources:
-        problems.append(Problem("Policy statement must contain resources.", where))
-        return None, False
-    before = len(problems)
+    name, where, value, resources = element
+    before = len(findings)
     for i, resource in enumerate(resources):
+        problem = resource_problem(resource)
+        if problem is None:
+            continue
         item = pointer_child(where, i) if isinstance(value, list) else where
-        problem = _resource_problem(resource)
-        if problem is not None:
-            problems.append(Problem(problem, item))
-    if len(problems) > before:
+        phase = Phase.LEGACY if problem.check is ResourceCheck.LEGACY else Phase.RESOURCE_FORMAT
+        message = findings.dialect.invalid_resource or problem.message
+        detail = "" if message == problem.message else problem.message
+        findings.add(phase, message, item, detail)
+    if len(findings) > before:
         return None, False
-    matcher = ResourceMatcher.compile(resources, substitute=version.substitutes_variables)
+    patterns = [complete_arn(resource) for resource in resources]
+    matcher = ResourceMatcher.compile(patterns, substitute=version.substitutes_variables)
     return matcher, name == "NotResource"
-
-
-def _resource_problem(resource: str) -> str | None:
-    """UG/reference_policies_elements_resource.html: `*` or an ARN; no wildcard in the service."""
-    if resource == "*":
-        return None
-    parts = resource.split(":", 5)
-    if parts[0] != "arn" or (len(parts) < 6 and not (len(parts) >= 3 and parts[-1].endswith("*"))):
-        return f'Resource {resource} must be in ARN format or "*".'
-    if len(parts) > 2 and ("*" in parts[2] or "?" in parts[2]):
-        return "Resource vendor must be fully qualified and cannot contain regexes."
-    return None
 
 
 def _parse_principals(
     raw: dict[str, object],
     pointer: str,
     kind: PolicyKind,
-    problems: list[Problem],
+    findings: _Findings,
 ) -> tuple[PrincipalSet | None, bool]:
     present = [name for name in ("Principal", "NotPrincipal") if name in raw]
     if kind in (PolicyKind.IDENTITY, PolicyKind.SESSION):
         for name in present:
-            problems.append(Problem(f"Has prohibited field {name}", pointer_child(pointer, name)))
+            # The IAM API's answer; "Has prohibited field Principal" is the console's wording.
+            message = "Policy document should not specify a principal."
+            findings.add(Phase.ELEMENTS, message, pointer_child(pointer, name))
         return None, False
     if kind is PolicyKind.TRUST and "NotPrincipal" in present:
         where = pointer_child(pointer, "NotPrincipal")
-        problems.append(Problem("Has prohibited field NotPrincipal", where))
+        findings.add(Phase.ELEMENTS, "Has prohibited field NotPrincipal", where)
         return None, False
     if not present:
-        problems.append(Problem("Missing required field Principal", pointer))
+        findings.add(Phase.ELEMENTS, "Missing required field Principal", pointer)
         return None, False
     if len(present) == 2:
-        detail = "a statement may have Principal or NotPrincipal, not both"
-        problems.append(Problem(SYNTAX_ERROR, pointer, detail=detail))
+        findings.syntax(pointer, "a statement may have Principal or NotPrincipal, not both")
         return None, False
     name = present[0]
-    compiled = compile_principal_element(raw[name], pointer_child(pointer, name), name, problems)
+    problems: list[Problem] = []
+    compiled = compile_principal_element(
+        raw[name], pointer_child(pointer, name), findings.dialect, problems
+    )
+    findings.extend(Phase.ELEMENTS, problems)
     return compiled, name == "NotPrincipal"

@@ -75,7 +75,14 @@ class Principal:
         Raises ValueError for anything that is not an IAM/STS principal ARN.
         """
         parsed = Arn.parse(arn)
-        if parsed is None or not _ACCOUNT_ID.fullmatch(parsed.account):
+        # IAM and STS ARNs are global (empty region) and end in a name
+        # (UG/reference_identifiers.html#identifiers-arns).
+        if (
+            parsed is None
+            or not _ACCOUNT_ID.fullmatch(parsed.account)
+            or parsed.region
+            or parsed.resource.endswith("/")
+        ):
             raise ValueError(f"not a principal ARN: {arn!r}")
         account, resource = parsed.account, parsed.resource
         if parsed.service == "iam":

@@ -14,10 +14,12 @@ to the role ARN is; a grant to the account needs the identity side too. `MatchSt
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from enum import IntEnum
 
+from rolegate.policy.dialects import Dialect
 from rolegate.policy.errors import Problem
 from rolegate.policy.json_source import pointer_child
 from rolegate.policy.principal import Principal, PrincipalType
@@ -97,9 +99,9 @@ class PrincipalSet:
         )
 
 
-def _invalid(type_name: str, value: object, pointer: str) -> Problem:
-    shown = value if isinstance(value, str) else repr(value)
-    return Problem(f'Invalid principal in policy: "{type_name}":"{shown}"', pointer)
+def _invalid(dialect: Dialect, type_name: str, value: object, pointer: str) -> Problem:
+    shown = value if isinstance(value, str) else json.dumps(value)
+    return Problem(dialect.principal_message(type_name, shown), pointer, dialect.code)
 
 
 def _as_string_list(value: object) -> list[str] | None:
@@ -111,12 +113,12 @@ def _as_string_list(value: object) -> list[str] | None:
 
 
 def compile_principal_element(
-    raw: object, pointer: str, element: str, problems: list[Problem]
+    raw: object, pointer: str, dialect: Dialect, problems: list[Problem]
 ) -> PrincipalSet | None:
     if raw == "*":
         return PrincipalSet(everyone=True)
     if not isinstance(raw, dict) or not raw:
-        problems.append(Problem(f"Invalid {element} element", pointer))
+        problems.append(_invalid(dialect, "AWS", raw, pointer))
         return None
     everyone = False
     accounts: set[str] = set()
@@ -128,11 +130,11 @@ def compile_principal_element(
     for type_name, values in raw.items():
         child = pointer_child(pointer, type_name)
         if type_name not in _PRINCIPAL_TYPES:
-            problems.append(_invalid(type_name, values, child))
+            problems.append(_invalid(dialect, type_name, values, child))
             continue
         listed = _as_string_list(values)
         if listed is None:
-            problems.append(_invalid(type_name, values, child))
+            problems.append(_invalid(dialect, type_name, values, child))
             continue
         for value in listed:
             if type_name == "AWS":
@@ -145,9 +147,9 @@ def compile_principal_element(
                 elif _IDENTITY_ARN.fullmatch(value) and "*" not in value and "?" not in value:
                     arns.add(value)
                 else:
-                    problems.append(_invalid(type_name, value, child))
+                    problems.append(_invalid(dialect, type_name, value, child))
             elif "*" in value or "?" in value:
-                problems.append(_invalid(type_name, value, child))
+                problems.append(_invalid(dialect, type_name, value, child))
             elif type_name == "Service":
                 services.add(value)
             elif type_name == "Federated":
