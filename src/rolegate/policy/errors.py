@@ -20,6 +20,10 @@ class ErrorCode(StrEnum):
     VALIDATION_ERROR = "ValidationError"
 
 
+# IAM's answer for an action or condition key without a service prefix; both elements share it.
+NO_VENDOR = "Actions/Conditions must be prefaced by a vendor, e.g., iam, sdb, ec2, etc."
+
+
 @dataclass(frozen=True, slots=True)
 class Problem:
     """One thing wrong with a policy document.

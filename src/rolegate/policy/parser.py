@@ -23,7 +23,7 @@ from rolegate.policy.compiled import CompiledPolicy, Statement
 from rolegate.policy.conditions import compile_condition_block
 from rolegate.policy.decision import StatementRef
 from rolegate.policy.dialects import Dialect, dialect_for
-from rolegate.policy.errors import ErrorCode, PolicyValidationError, Problem
+from rolegate.policy.errors import NO_VENDOR, ErrorCode, PolicyValidationError, Problem
 from rolegate.policy.json_source import (
     SYNTAX_ERROR,
     decode_policy_text,
@@ -369,7 +369,7 @@ def _action_problem(action: str) -> str | None:
         return None
     vendor, colon, name = action.partition(":")
     if not colon:
-        return "Actions/Conditions must be prefaced by a vendor, e.g., iam, sdb, ec2, etc."
+        return NO_VENDOR
     if ":" in name:
         return "Actions/Condition can contain only one colon."
     if vendor != "*" and not _ACTION_VENDOR.fullmatch(vendor):

@@ -37,6 +37,17 @@ class Variable:
     key: str  # lower-cased for lookup
     default: str | None = None
 
+    def resolve(self, context: RequestContext) -> str | None:
+        """The key's value, else the default, else None (unresolvable).
+
+        Only a single-valued key can stand in a variable
+        (UG/reference_policies_single-vs-multi-valued-condition-keys.html).
+        """
+        values = context.lookup(self.key)
+        if values is not None and len(values) == 1:
+            return values[0]
+        return self.default
+
 
 Part = Literal | Variable
 
@@ -86,12 +97,6 @@ class Template:
     def variable_names(self) -> tuple[str, ...]:
         return tuple(p.name for p in self.parts if isinstance(p, Variable))
 
-    def _resolve(self, part: Variable, context: RequestContext) -> str | None:
-        values = context.lookup(part.key)
-        if values is not None and len(values) == 1:
-            return values[0]
-        return part.default
-
     def render(self, context: RequestContext) -> str | None:
         """The text with every variable replaced; None when one cannot be resolved."""
         out: list[str] = []
@@ -99,7 +104,7 @@ class Template:
             if isinstance(part, Literal):
                 out.append(part.text)
                 continue
-            value = self._resolve(part, context)
+            value = part.resolve(context)
             if value is None:
                 return None
             out.append(value)
@@ -114,7 +119,7 @@ class Template:
                     glob_to_regex_source(part.text) if part.is_pattern else re.escape(part.text)
                 )
                 continue
-            value = self._resolve(part, context)
+            value = part.resolve(context)
             if value is None:
                 return None
             out.append(re.escape(value))

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from rolegate.policy.context import RequestContext
-from rolegate.policy.errors import Problem
+from rolegate.policy.errors import NO_VENDOR, Problem
 from rolegate.policy.json_source import SYNTAX_ERROR, pointer_child
 from rolegate.policy.kinds import PolicyVersion
 
@@ -21,10 +21,6 @@ from .null import compile_null
 from .operators import Family, QualifiedOperator
 from .registry import COMPILERS, parse_operator
 from .values import narrow_values
-
-# IAM's text for a condition key without a service prefix: one message covers actions and
-# condition keys ("Actions/Conditions"); rolegate.policy.parser answers it for actions.
-NO_VENDOR = "Actions/Conditions must be prefaced by a vendor, e.g., iam, sdb, ec2, etc."
 
 
 @dataclass(frozen=True, slots=True)

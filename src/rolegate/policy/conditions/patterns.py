@@ -24,18 +24,6 @@ def cached_regex(source: str) -> re.Pattern[str]:
     return re.compile(source, re.DOTALL)
 
 
-def resolve_variable(variable: Variable, context: RequestContext) -> str | None:
-    """The variable's value in `context`, its default, or None; as `Template.render` resolves it.
-
-    Only a single-valued key can be a variable
-    (UG/reference_policies_single-vs-multi-valued-condition-keys.html).
-    """
-    values = context.lookup(variable.key)
-    if values is not None and len(values) == 1:
-        return values[0]
-    return variable.default
-
-
 @dataclass(frozen=True, slots=True)
 class PatternTemplate:
     """Policy text with variables, prepared so that a request only fills in the variables.
@@ -83,7 +71,7 @@ class PatternTemplate:
             if isinstance(piece, str):
                 out.append(piece)
                 continue
-            value = resolve_variable(piece, context)
+            value = piece.resolve(context)
             if value is None:
                 return None
             out.append(re.escape(value) if escape else value)
