@@ -228,7 +228,9 @@ def run_validate(args: argparse.Namespace) -> int:
             )
         )
     elif problems:
-        table = Table(title=f"{args.file}: {len(problems)} problem(s) as a {kind.value} policy")
+        article = "an" if kind.value[0] in "aeiou" else "a"
+        title = f"{args.file}: {len(problems)} problem(s) as {article} {kind.value} policy"
+        table = Table(title=title)
         for column in ("Code", "Where", "Message"):
             table.add_column(column, overflow="fold")
         for problem in problems:
