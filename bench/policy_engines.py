@@ -108,7 +108,8 @@ class _RolegateColdIndex(_Rolegate):
     def __init__(self, suite: Suite) -> None:
         super().__init__(suite)
         policies = [*self._policies.identity, self._policies.resource]
-        self._indexes = [p._by_action for p in policies if p is not None]
+        self._indexes: list[dict[str, object]] = [p._by_action for p in policies if p is not None]
+        self._indexes.append(self._policies._identity_slices)  # the policy set's merged index
 
     def batch(self, reps: int) -> Batch:
         policies, requests, indexes = self._policies, self._requests * reps, self._indexes

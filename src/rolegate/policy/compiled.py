@@ -1,8 +1,9 @@
 """Compiled policies: what evaluation runs on. No JSON is touched after parsing.
 
 Statements are indexed by action: the first request for an action finds the statements whose
-Action/NotAction covers it and remembers them, so later requests for that action look only at those
-statements. The index is bounded and is a pure function of the policy, not a decision cache.
+Action/NotAction covers it and remembers them (indexed in turn by resource prefix, see
+statement_index.py), so later requests for that action look only at those statements. The index is
+bounded and is a pure function of the policy, not a decision cache.
 """
 
 from __future__ import annotations
@@ -16,8 +17,9 @@ from rolegate.policy.kinds import Effect, PolicyKind, PolicyType, PolicyVersion
 from rolegate.policy.matchers import ActionMatcher, ResourceMatcher
 from rolegate.policy.principal import Principal
 from rolegate.policy.principal_element import MatchStrength, PrincipalSet
+from rolegate.policy.statement_index import ActionSlice
 
-_ACTION_INDEX_LIMIT = 4096
+ACTION_INDEX_LIMIT = 4096
 # Enum members as globals for the per-request methods: enum attribute access is slow (~0.2 µs).
 _DIRECT = MatchStrength.DIRECT
 _NONE = MatchStrength.NONE
@@ -82,21 +84,25 @@ class CompiledPolicy:
     version: PolicyVersion
     statements: tuple[Statement, ...]
     policy_type: PolicyType
-    _by_action: dict[str, tuple[Statement, ...]] = field(default_factory=dict, repr=False)
+    _by_action: dict[str, ActionSlice] = field(default_factory=dict, repr=False)
 
-    def statements_for(self, action: str) -> tuple[Statement, ...]:
-        """Statements whose Action/NotAction covers `action` (case-insensitive, memoised).
+    def slice_for(self, action: str) -> ActionSlice:
+        """The statements `action` can reach, indexed by resource (memoised per action).
 
         Keyed by the action exactly as asked, so the common case costs one dict lookup.
         """
         found = self._by_action.get(action)
         if found is None:
             lowered = action.lower()
-            found = tuple(s for s in self.statements if s.covers_action(lowered))
-            if len(self._by_action) >= _ACTION_INDEX_LIMIT:
+            found = ActionSlice.build(tuple(s for s in self.statements if s.covers_action(lowered)))
+            if len(self._by_action) >= ACTION_INDEX_LIMIT:
                 self._by_action.clear()
             self._by_action[action] = found
         return found
+
+    def statements_for(self, action: str) -> tuple[Statement, ...]:
+        """Statements whose Action/NotAction covers `action` (case-insensitive)."""
+        return self.slice_for(action).statements
 
     def as_type(self, policy_type: PolicyType) -> CompiledPolicy:
         """The same compiled statements used in another role (a managed policy as a boundary)."""

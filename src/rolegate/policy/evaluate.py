@@ -23,6 +23,7 @@ from rolegate.policy.kinds import Effect, PolicyKind
 from rolegate.policy.principal import PrincipalType
 from rolegate.policy.principal_element import MatchStrength
 from rolegate.policy.request import PolicySet, Request
+from rolegate.policy.statement_index import ActionSlice
 
 # Enum members as module globals: on the request path, attribute access on an enum class costs
 # ~0.2 µs each on this machine (measured), more than a regex match.
@@ -49,7 +50,7 @@ _POLICYKIND_TRUST = PolicyKind.TRUST
 
 
 def _scan(
-    policy: CompiledPolicy,
+    reachable: ActionSlice,
     request: Request,
     allows: list[StatementRef],
     denies: list[StatementRef],
@@ -58,7 +59,7 @@ def _scan(
     """Sort the statements of an identity-kind policy that apply to `request` into allows/denies."""
     resource = request.resource
     context = request.context
-    for statement in policy.statements_for(request.action):
+    for statement in reachable.candidates(resource):
         resources = statement.resource_filter
         if (
             resources is not None
@@ -119,16 +120,16 @@ def evaluate(request: Request, policies: PolicySet) -> EvaluationResult:
     has_identity = principal_type is not _ANONYMOUS and principal_type is not _SERVICE
 
     identity_allows: list[StatementRef] = []
-    if has_identity:
-        for policy in policies.identity:
-            _scan(policy, request, identity_allows, denies, considered)
+    action = request.action
+    if has_identity and policies.identity:
+        _scan(policies.identity_slice(action), request, identity_allows, denies, considered)
     boundary = policies.boundary
     boundary_allows: list[StatementRef] = []
     if boundary is not None:
-        _scan(boundary, request, boundary_allows, denies, considered)
+        _scan(boundary.slice_for(action), request, boundary_allows, denies, considered)
     session_allows: list[StatementRef] = []
     for policy in policies.session:
-        _scan(policy, request, session_allows, denies, considered)
+        _scan(policy.slice_for(action), request, session_allows, denies, considered)
     resource_allows: list[StatementRef] = []
     strength = _MATCHSTRENGTH_NONE
     resource_policy = policies.resource

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from rolegate.policy.compiled import CompiledPolicy
+from rolegate.policy.compiled import ACTION_INDEX_LIMIT, CompiledPolicy
 from rolegate.policy.context import RequestContext
 from rolegate.policy.principal import Principal
+from rolegate.policy.statement_index import ActionSlice
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,3 +54,21 @@ class PolicySet:
     resource: CompiledPolicy | None = None
     boundary: CompiledPolicy | None = None
     session: tuple[CompiledPolicy, ...] = ()
+    # The identity policies' statements for an action, merged into one index: a caller with ten
+    # policies pays for one lookup, not ten. Built on first use per action, like each policy's own.
+    _identity_slices: dict[str, ActionSlice] = field(
+        default_factory=dict, repr=False, compare=False
+    )
+
+    def identity_slice(self, action: str) -> ActionSlice:
+        found = self._identity_slices.get(action)
+        if found is None:
+            if len(self.identity) == 1:
+                found = self.identity[0].slice_for(action)
+            else:
+                merged = [s for p in self.identity for s in p.slice_for(action).statements]
+                found = ActionSlice.build(tuple(merged))
+            if len(self._identity_slices) >= ACTION_INDEX_LIMIT:
+                self._identity_slices.clear()
+            self._identity_slices[action] = found
+        return found
