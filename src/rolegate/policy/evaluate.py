@@ -56,7 +56,7 @@ def _scan(
     denies: list[StatementRef],
     considered: list[ConditionBlock],
 ) -> None:
-    """Sort the statements of an identity-kind policy that apply to `request` into allows/denies."""
+    """Sort the statements of `reachable` (identity-kind) that apply to `request` into allows/denies."""
     resource = request.resource
     context = request.context
     for statement in reachable.candidates(resource):
