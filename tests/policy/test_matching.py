@@ -654,3 +654,26 @@ def test_identity_allow_alone_never_assumes_a_role() -> None:
         identity_policies=(identity(allow("sts:AssumeRole", TARGET_ROLE)),),
     )
     assert result.decision is IMPLICIT
+
+
+def test_resource_variable_without_its_key_is_reported_missing() -> None:
+    # https://docs.aws.amazon.com/IAM/latest/APIReference/API_EvaluationResult.html:
+    # MissingContextValues lists "context keys that are required by the included input policies
+    # but that were not provided"; a Resource with ${aws:username} requires aws:username, and
+    # without it the Resource matches nothing (UG/reference_policies_variables.html).
+    home = parse_policy(
+        {
+            "Version": "2012-10-17",
+            "Statement": {
+                "Effect": "Allow",
+                "Action": "s3:GetObject",
+                "Resource": "arn:aws:s3:::home/${aws:username}/*",
+            },
+        }
+    )
+    session = Principal.from_arn("arn:aws:sts::111122223333:assumed-role/r/s")
+    result = evaluate(
+        Request.build(session, "s3:GetObject", "arn:aws:s3:::home/x/y"), PolicySet(identity=(home,))
+    )
+    assert result.decision is Decision.IMPLICIT_DENY
+    assert result.missing_context_keys == ("aws:username",)

@@ -50,7 +50,9 @@ class StatementRef:
         return f"{label} of {self.policy_type.value} policy {self.policy_id!r}"
 
 
-class _ConditionReport(Protocol):
+class KeyReport(Protocol):
+    """Something that read context keys and can say which of them were missing."""
+
     def missing_keys(self, context: RequestContext) -> tuple[str, ...]: ...
 
 
@@ -63,7 +65,7 @@ class EvaluationResult:
     matched_statements: tuple[StatementRef, ...] = ()
     # The conditions that were tested and the context they saw: the missing keys are worked out
     # from them only when someone asks, which keeps the request path free of that work.
-    considered_conditions: Sequence[_ConditionReport] = field(default=(), repr=False)
+    considered_conditions: Sequence[KeyReport] = field(default=(), repr=False)
     context: RequestContext | None = field(default=None, repr=False)
 
     @property

@@ -17,8 +17,7 @@ The root user of an account is allowed in its own account unless something denie
 from __future__ import annotations
 
 from rolegate.policy.compiled import CompiledPolicy
-from rolegate.policy.conditions import ConditionBlock
-from rolegate.policy.decision import Basis, Decision, EvaluationResult, StatementRef
+from rolegate.policy.decision import Basis, Decision, EvaluationResult, KeyReport, StatementRef
 from rolegate.policy.kinds import Effect, PolicyKind
 from rolegate.policy.principal import PrincipalType
 from rolegate.policy.principal_element import MatchStrength
@@ -54,13 +53,15 @@ def _scan(
     request: Request,
     allows: list[StatementRef],
     denies: list[StatementRef],
-    considered: list[ConditionBlock],
+    considered: list[KeyReport],
 ) -> None:
     """Sort the statements of `reachable` (identity-kind) that apply to `request` into allows/denies."""
     resource = request.resource
     context = request.context
     for statement in reachable.candidates(resource):
         resources = statement.resource_filter
+        if resources is not None and resources.templates:
+            considered.append(resources)  # its policy variables read context keys too
         if (
             resources is not None
             and resources.matches(resource, context) is statement.resources_negated
@@ -80,7 +81,7 @@ def _scan_resource_policy(
     has_boundary: bool,
     allows: list[StatementRef],
     denies: list[StatementRef],
-    considered: list[ConditionBlock],
+    considered: list[KeyReport],
 ) -> MatchStrength:
     """Like `_scan` for a resource or trust policy, whose statements must also name the caller.
 
@@ -115,7 +116,7 @@ def _scan_resource_policy(
 def evaluate(request: Request, policies: PolicySet) -> EvaluationResult:
     """Decide `request` against `policies` the way AWS does, with the reasons."""
     denies: list[StatementRef] = []
-    considered: list[ConditionBlock] = []
+    considered: list[KeyReport] = []
     principal_type = request.principal.type
     has_identity = principal_type is not _ANONYMOUS and principal_type is not _SERVICE
 

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from rolegate.policy.context import RequestContext
-from rolegate.policy.variables import Template
+from rolegate.policy.variables import Template, Variable
 from rolegate.policy.wildcard import any_glob_regex
 
 
@@ -49,6 +49,15 @@ class ResourceMatcher:
     @property
     def variable_names(self) -> tuple[str, ...]:
         return tuple(name for t in self.templates for name in t.variable_names)
+
+    def missing_keys(self, context: RequestContext) -> tuple[str, ...]:
+        """Keys of the patterns' policy variables that the context lacks (and have no default)."""
+        return tuple(
+            part.name
+            for template in self.templates
+            for part in template.parts
+            if isinstance(part, Variable) and part.resolve(context) is None
+        )
 
     @property
     def matches_everything(self) -> bool:
