@@ -1,9 +1,9 @@
 """Compiled policies: what evaluation runs on. No JSON is touched after parsing.
 
 Statements are indexed by action: the first request for an action finds the statements whose
-Action/NotAction covers it and remembers them (indexed in turn by resource prefix, see
-statement_index.py), so later requests for that action look only at those statements. The index is
-bounded and is a pure function of the policy, not a decision cache.
+Action/NotAction covers it and remembers them (indexed in turn by Resource prefix and condition
+value, see statement_index.py), so later requests for that action look only at those statements.
+The index is bounded and is a pure function of the policy, not a decision cache.
 """
 
 from __future__ import annotations

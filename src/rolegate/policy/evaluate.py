@@ -58,15 +58,26 @@ def _scan(
     """Sort the statements of `reachable` (identity-kind) that apply to `request` into allows/denies."""
     resource = request.resource
     context = request.context
-    for statement in reachable.candidates(resource):
+    if reachable.variable_resources:  # their policy variables read context keys, match or not
+        considered.extend(reachable.variable_resources)
+    # Two loops with the same body, not one over a built list: most slices are small and have no
+    # index, and for them the plain loop is the whole cost (a list and a call add ~10%, measured).
+    for statement in reachable.checked:
         resources = statement.resource_filter
-        if resources is not None and resources.templates:
-            considered.append(resources)  # its policy variables read context keys too
         if (
             resources is not None
             and resources.matches(resource, context) is statement.resources_negated
         ):
             continue
+        condition = statement.condition
+        if condition is not None:
+            considered.append(condition)
+            if not condition.check(context):
+                continue
+        (denies if statement.effect is _EFFECT_DENY else allows).append(statement.ref)
+    if not reachable.indexed:
+        return
+    for statement in reachable.candidates(resource, context, considered):  # resource covered
         condition = statement.condition
         if condition is not None:
             considered.append(condition)
