@@ -66,7 +66,12 @@ class PolicySet:
             if len(self.identity) == 1:
                 found = self.identity[0].slice_for(action)
             else:
-                merged = [s for p in self.identity for s in p.slice_for(action).statements]
+                # Filter the statements directly: building each policy's own index only to read
+                # its statement list would double the cost of an action's first request.
+                lowered = action.lower()
+                merged = [
+                    s for p in self.identity for s in p.statements if s.covers_action(lowered)
+                ]
                 found = ActionSlice.build(tuple(merged))
             if len(self._identity_slices) >= ACTION_INDEX_LIMIT:
                 self._identity_slices.clear()
