@@ -23,6 +23,8 @@ test: install
 
 bench: install
 	$(RUN) python bench/policy_eval.py
+	$(RUN) python bench/sigv4_verify.py
+	$(RUN) python bench/endpoint_bench.py
 
 lint: install
 	$(RUN) ruff check src tests bench

@@ -5,7 +5,13 @@ from __future__ import annotations
 import argparse
 
 from rolegate import __version__
-from rolegate.cli import demo_command, policy_commands
+from rolegate.cli import (
+    account_commands,
+    audit_commands,
+    demo_command,
+    policy_commands,
+    server_command,
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -16,6 +22,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"rolegate {__version__}")
     groups = parser.add_subparsers(dest="group", required=True, metavar="COMMAND")
+    server_command.register(groups)
+    account_commands.register(groups)
     policy_commands.register(groups)
+    audit_commands.register(groups)
     demo_command.register(groups)
     return parser

@@ -6,7 +6,6 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any
 
 from rich.console import Console
 from rich.table import Table
@@ -21,6 +20,7 @@ from rolegate.policy.simulator import (
     SimulationResult,
     simulate,
 )
+from rolegate.services.iam.simulation import result_json
 
 # The aws CLI exits 254 when the service returned an error and 252 for bad command-line input.
 EXIT_SERVICE_ERROR = 254
@@ -144,30 +144,6 @@ def _simulation_input(args: argparse.Namespace) -> SimulationInput:
         caller_arn=args.caller_arn,
         context_entries=_context_entries(args.context_entries),
     )
-
-
-def _position(position: Any) -> dict[str, int] | None:
-    return None if position is None else {"Line": position.line, "Column": position.column}
-
-
-def result_json(item: SimulationResult) -> dict[str, object]:
-    """One `EvaluationResult` as `aws iam simulate-custom-policy` prints it."""
-    out: dict[str, object] = {
-        "EvalActionName": item.action,
-        "EvalResourceName": item.resource,
-        "EvalDecision": item.result.decision.value,
-        "MatchedStatements": [
-            {
-                "SourcePolicyId": m.source_policy_id,
-                "SourcePolicyType": m.source_policy_type,
-                **({"StartPosition": _position(m.start)} if m.start else {}),
-                **({"EndPosition": _position(m.end)} if m.end else {}),
-            }
-            for m in item.matched
-        ],
-        "MissingContextValues": list(item.result.missing_context_keys),
-    }
-    return out
 
 
 def run_simulate(args: argparse.Namespace) -> int:

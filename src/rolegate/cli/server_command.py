@@ -1,0 +1,55 @@
+"""`rolegate server`: IAM, STS (and S3) on one loopback endpoint."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from rolegate.server import ServerConfig, default_data_dir
+from rolegate.server.config import DEFAULT_PORT
+
+
+def register(groups: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = groups.add_parser("server", help="run the local IAM + STS endpoint")
+    parser.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to bind (default 127.0.0.1: loopback only; give 0.0.0.0 to expose it)",
+    )
+    parser.add_argument("--port", type=int, default=DEFAULT_PORT, help="port (default 4566)")
+    parser.add_argument(
+        "--data-dir",
+        type=Path,
+        default=None,
+        help="state directory (default $ROLEGATE_DATA_DIR or the XDG data home)",
+    )
+    parser.add_argument("--region", default="us-east-1", help="region served (default us-east-1)")
+    parser.add_argument(
+        "--clock-offset",
+        type=float,
+        default=0.0,
+        metavar="SECONDS",
+        help="testing only: shift the server's clock by SECONDS (to expire sessions quickly)",
+    )
+    parser.set_defaults(handler=run_server)
+
+
+def run_server(args: argparse.Namespace) -> int:
+    # uvicorn and the services load only for this command.
+    from rolegate.server.runner import serve  # noqa: PLC0415
+
+    config = ServerConfig(
+        data_dir=args.data_dir or default_data_dir(),
+        host=args.host,
+        port=args.port,
+        region=args.region,
+        clock_offset_seconds=args.clock_offset,
+    )
+    print(
+        f"rolegate server on http://{config.host}:{config.port} (data in {config.data_dir})",
+        file=sys.stderr,
+        flush=True,
+    )
+    serve(config)
+    return 0

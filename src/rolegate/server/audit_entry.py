@@ -1,0 +1,55 @@
+"""What the audit log says about one request."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from rolegate.policy.decision import EvaluationResult
+from rolegate.policy.explain import deciding_statements, reason
+from rolegate.server.exchange import Exchange
+from rolegate.services.request_context import iso_time
+
+
+@dataclass(slots=True)
+class AuditTrail:
+    """Collects the decisions made while serving one request."""
+
+    decisions: list[dict[str, object]] = field(default_factory=list)
+
+    def record(self, action: str, resource: str, result: EvaluationResult) -> None:
+        self.decisions.append(
+            {
+                "action": action,
+                "resource": resource,
+                "decision": result.decision.value,
+                "reason": reason(result, action),
+                "statements": deciding_statements(result),
+            }
+        )
+
+    def entry(
+        self,
+        exchange: Exchange,
+        service: str,
+        operation: str,
+        caller_arn: str | None,
+        principal_arn: str | None,
+        status: int,
+        error_code: str | None,
+    ) -> dict[str, object]:
+        last = self.decisions[-1] if self.decisions else None
+        return {
+            "time": iso_time(exchange.now),
+            "request_id": exchange.request_id,
+            "service": service,
+            "operation": operation,
+            "caller": caller_arn,
+            "principal_arn": principal_arn,
+            "action": last["action"] if last else None,
+            "resource": last["resource"] if last else None,
+            "decision": last["decision"] if last else None,
+            "decisions": self.decisions,
+            "source_ip": exchange.client_ip,
+            "status": status,
+            "error": error_code,
+        }

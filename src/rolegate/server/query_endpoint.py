@@ -1,0 +1,139 @@
+"""IAM and STS over the Query protocol: form in, operation table, XML out, one audit line each."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Mapping
+
+from rolegate.aws.errors import AwsError, internal_error
+from rolegate.aws.query import QueryProtocol, encode_policy_document, parse_form
+from rolegate.aws.sigv4 import SignedAuth
+from rolegate.server.audit_entry import AuditTrail
+from rolegate.server.authenticate import Authenticator, missing_authentication
+from rolegate.server.exchange import Answer, Exchange
+from rolegate.services.authz import Authorizer, raise_unless_allowed
+from rolegate.services.call import Call, Caller, Operation
+from rolegate.services.request_context import request_context
+from rolegate.store.audit_log import AuditLog
+
+log = logging.getLogger("rolegate.server")
+
+# IAM returns policy documents URL-encoded in these members (IAM API reference, e.g. GetRole:
+# "AssumeRolePolicyDocument ... URL-encoded compliant with RFC 3986").
+_ENCODED_DOCUMENT_MEMBERS = frozenset({"AssumeRolePolicyDocument", "PolicyDocument", "Document"})
+# IAM is a global service: requests are evaluated in us-east-1 (aws:RequestedRegion).
+_GLOBAL_SERVICE_REGION = {"iam": "us-east-1"}
+
+
+class QueryEndpoint:
+    def __init__(
+        self,
+        protocol: QueryProtocol,
+        operations: Mapping[str, Operation],
+        authenticator: Authenticator,
+        authorizer: Authorizer,
+        audit: AuditLog,
+        region: str,
+    ) -> None:
+        self.protocol = protocol
+        self._operations = operations
+        self._authenticator = authenticator
+        self._authorizer = authorizer
+        self._audit = audit
+        self._region = _GLOBAL_SERVICE_REGION.get(protocol.service_name, region)
+        self._encode_documents = protocol.service_name == "iam"
+
+    def handle(self, exchange: Exchange, auth: SignedAuth | None) -> Answer:
+        trail = AuditTrail()
+        operation = ""
+        caller: Caller | None = None
+        try:
+            form = parse_form(exchange.body, exchange.request.query_string)
+            operation, params = self.protocol.parse_request(form)
+            if auth is None:
+                raise missing_authentication()
+            caller = self._authenticator.authenticate(
+                auth, exchange.request, hashlib.sha256(exchange.body).hexdigest(), exchange.now
+            )
+            result = self._run(exchange, operation, params, caller, trail)
+            body = self.protocol.serialize_response(operation, result, exchange.request_id)
+            answer = Answer(200, body)
+            error_code = None
+        except AwsError as error:
+            answer = Answer(error.status, self.protocol.serialize_error(error, exchange.request_id))
+            error_code = error.code
+        except Exception:
+            # Never a traceback on the wire: the client gets AWS's InternalFailure shape.
+            log.exception("internal error in %s %s", self.protocol.service_name, operation)
+            failure = internal_error()
+            answer = Answer(
+                failure.status, self.protocol.serialize_error(failure, exchange.request_id)
+            )
+            error_code = failure.code
+        self._audit.append(
+            trail.entry(
+                exchange,
+                self.protocol.service_name,
+                operation,
+                caller.arn if caller is not None else None,
+                caller.principal.principal_arn if caller is not None else None,
+                answer.status,
+                error_code,
+            )
+        )
+        return answer
+
+    def _run(
+        self,
+        exchange: Exchange,
+        operation: str,
+        params: Mapping[str, object],
+        caller: Caller,
+        trail: AuditTrail,
+    ) -> Mapping[str, object]:
+        handler = self._operations.get(operation)
+        if handler is None:
+            raise AwsError(
+                "InvalidAction",
+                f"The action {operation} is not valid for this web service "
+                f"(rolegate does not implement it yet).",
+            )
+        context = request_context(
+            caller, exchange.now, exchange.client_ip, self._region, exchange.secure
+        )
+        authorizer = self._authorizer
+
+        def authorize(action: str, resource: str) -> None:
+            judgement = authorizer.judge(caller, action, resource, context)
+            trail.record(action, resource, judgement.result)
+            raise_unless_allowed(caller, judgement)
+
+        call = Call(
+            operation=operation,
+            params=params,
+            caller=caller,
+            now=exchange.now,
+            request_id=exchange.request_id,
+            region=self._region,
+            source_ip=exchange.client_ip,
+            authorize=authorize,
+            context=context,
+            record=trail.record,
+        )
+        result = handler(call)
+        return _encode_documents(result) if self._encode_documents else result
+
+
+def _encode_documents(value: Mapping[str, object]) -> Mapping[str, object]:
+    return {key: _encoded(key, item) for key, item in value.items()}
+
+
+def _encoded(key: str, value: object) -> object:
+    if key in _ENCODED_DOCUMENT_MEMBERS and isinstance(value, str):
+        return encode_policy_document(value)
+    if isinstance(value, Mapping):
+        return _encode_documents(value)
+    if isinstance(value, list):
+        return [_encoded("", item) for item in value]
+    return value

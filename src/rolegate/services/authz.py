@@ -1,0 +1,121 @@
+"""Authorization: the caller's policies and the request's context, handed to `policy.evaluate`.
+
+Which policies apply (UG/reference_policies_evaluation-logic.html): an IAM user's inline and
+attached policies and boundary; for a role session the role's, plus the session policies it was
+created with; nothing to gather for the account root, which the engine allows in its own account.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from rolegate.aws.errors import access_denied
+from rolegate.model import PolicyOwner, PolicyOwnerKind, SessionKind
+from rolegate.policy.compiled import CompiledPolicy
+from rolegate.policy.decision import EvaluationResult
+from rolegate.policy.evaluate import evaluate
+from rolegate.policy.explain import access_denied_message
+from rolegate.policy.kinds import PolicyKind, PolicyType
+from rolegate.policy.request import PolicySet, Request
+from rolegate.services.call import Caller
+from rolegate.services.iam.documents import managed_policy_document, policy_documents_for
+from rolegate.services.policy_cache import PolicyCache
+from rolegate.store import MetadataStore
+
+
+@dataclass(frozen=True, slots=True)
+class Judgement:
+    """One authorization: what was asked and what the engine answered."""
+
+    action: str
+    resource: str
+    result: EvaluationResult
+
+    @property
+    def allowed(self) -> bool:
+        return self.result.allowed
+
+
+class Authorizer:
+    def __init__(self, store: MetadataStore, cache: PolicyCache | None = None) -> None:
+        self._store = store
+        self.cache = cache or PolicyCache()
+
+    def owner_of(self, caller: Caller) -> PolicyOwner | None:
+        """The user or role whose policies are the caller's; None for the account root."""
+        session = caller.session
+        if session is not None and session.kind is SessionKind.ROLE:
+            return PolicyOwner(PolicyOwnerKind.ROLE, session.role_name)
+        user_name = caller.user.name if caller.user is not None else None
+        if user_name is None and session is not None:
+            user_name = session.user_name
+        return None if user_name is None else PolicyOwner(PolicyOwnerKind.USER, user_name)
+
+    def identity_policies(self, caller: Caller) -> PolicySet:
+        owner = self.owner_of(caller)
+        if owner is None:
+            return PolicySet()
+        documents, boundary_text = policy_documents_for(self._store, caller.account_id, owner)
+        identity = tuple(
+            self.cache.compile(text, PolicyKind.IDENTITY, policy_id, PolicyType.IDENTITY)
+            for policy_id, text in documents
+        )
+        boundary = (
+            None
+            if boundary_text is None
+            else self.cache.compile(
+                boundary_text,
+                PolicyKind.IDENTITY,
+                "PermissionsBoundaryPolicy",
+                PolicyType.PERMISSIONS_BOUNDARY,
+            )
+        )
+        return PolicySet(
+            identity=identity, boundary=boundary, session=self._session_policies(caller)
+        )
+
+    def _session_policies(self, caller: Caller) -> tuple[CompiledPolicy, ...]:
+        session = caller.session
+        if session is None or (session.policy is None and not session.policy_arns):
+            return ()
+        compiled: list[CompiledPolicy] = []
+        if session.policy is not None:
+            compiled.append(
+                self.cache.compile(
+                    session.policy, PolicyKind.SESSION, "SessionPolicy", PolicyType.SESSION
+                )
+            )
+        for arn in session.policy_arns:
+            text = managed_policy_document(self._store, arn)
+            # A managed session policy deleted since: it allows nothing (the session keeps the
+            # intersection with what remains, which can only shrink).
+            text = text or '{"Version":"2012-10-17","Statement":[]}'
+            compiled.append(self.cache.compile(text, PolicyKind.SESSION, arn, PolicyType.SESSION))
+        return tuple(compiled)
+
+    def judge(
+        self,
+        caller: Caller,
+        action: str,
+        resource: str,
+        context: Mapping[str, object],
+        *,
+        policies: PolicySet | None = None,
+        resource_policy: CompiledPolicy | None = None,
+        resource_account: str | None = None,
+    ) -> Judgement:
+        base = policies if policies is not None else self.identity_policies(caller)
+        if resource_policy is not None:
+            base = PolicySet(base.identity, resource_policy, base.boundary, base.session)
+        request = Request.build(caller.principal, action, resource, context, resource_account)
+        return Judgement(action, resource, evaluate(request, base))
+
+
+def deny_message(caller: Caller, judgement: Judgement) -> str:
+    return access_denied_message(caller.arn, judgement.action, judgement.resource, judgement.result)
+
+
+def raise_unless_allowed(caller: Caller, judgement: Judgement) -> None:
+    if not judgement.allowed:
+        raise access_denied(deny_message(caller, judgement))

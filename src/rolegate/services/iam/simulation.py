@@ -1,0 +1,152 @@
+"""The policy simulator as IAM serves it: SimulateCustomPolicy and SimulatePrincipalPolicy.
+
+https://docs.aws.amazon.com/IAM/latest/APIReference/API_SimulatePrincipalPolicy.html: the
+principal's own policies (inline, attached managed, and its permissions boundary) plus any given in
+PolicyInputList; a boundary given in PermissionsBoundaryPolicyInputList takes the place of the
+principal's. CallerArn defaults to PolicySourceArn when that is a user. The engine work is
+`policy.simulator`; this module turns requests into its input and its results into IAM's
+`EvaluationResult` shape (also what `rolegate policy simulate` prints).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from rolegate.model import PolicyOwnerKind
+from rolegate.policy.json_source import TextPosition
+from rolegate.policy.simulator import (
+    ContextEntry,
+    SimulationInput,
+    SimulationInputError,
+    SimulationResult,
+    simulate,
+)
+from rolegate.services.call import Call
+from rolegate.services.iam import params
+from rolegate.services.iam.documents import ALLOWS_NOTHING, policy_documents_for
+from rolegate.services.iam.errors import invalid_input, no_such_entity, no_such_owner
+from rolegate.services.iam.names import parse_entity_arn
+from rolegate.services.iam.owners import get_identity, owner_of
+from rolegate.services.iam.paging import paginate
+from rolegate.store import MetadataStore
+
+_INPUT = "PolicyInputList"
+_BOUNDARY_INPUT = "PermissionsBoundaryPolicyInputList"
+
+
+def _position(position: TextPosition | None) -> dict[str, int] | None:
+    return None if position is None else {"Line": position.line, "Column": position.column}
+
+
+def result_json(
+    item: SimulationResult, policy_names: Mapping[str, str] | None = None
+) -> dict[str, object]:
+    """One `EvaluationResult`; `policy_names` renames the simulator's SourcePolicyIds."""
+    names = policy_names or {}
+    return {
+        "EvalActionName": item.action,
+        "EvalResourceName": item.resource,
+        "EvalDecision": item.result.decision.value,
+        "MatchedStatements": [
+            {
+                "SourcePolicyId": names.get(m.source_policy_id, m.source_policy_id),
+                "SourcePolicyType": m.source_policy_type,
+                **({"StartPosition": _position(m.start)} if m.start else {}),
+                **({"EndPosition": _position(m.end)} if m.end else {}),
+            }
+            for m in item.matched
+        ],
+        "MissingContextValues": list(item.result.missing_context_keys),
+    }
+
+
+def _context_entries(call: Call) -> tuple[ContextEntry, ...]:
+    return tuple(
+        ContextEntry(
+            params.required_str(entry, "ContextKeyName"),
+            tuple(params.str_list(entry, "ContextKeyValues")),
+            params.optional_str(entry, "ContextKeyType") or "string",
+        )
+        for entry in params.dict_list(call.params, "ContextEntries")
+    )
+
+
+def _simulation_input(
+    call: Call, policies: Sequence[str], boundaries: Sequence[str], caller_arn: str | None
+) -> SimulationInput:
+    return SimulationInput(
+        policy_input_list=tuple(policies),
+        action_names=tuple(params.str_list(call.params, "ActionNames")),
+        resource_arns=tuple(params.str_list(call.params, "ResourceArns")) or ("*",),
+        permissions_boundary_policy_input_list=tuple(boundaries),
+        resource_policy=params.optional_str(call.params, "ResourcePolicy"),
+        resource_owner=params.optional_str(call.params, "ResourceOwner"),
+        caller_arn=caller_arn,
+        context_entries=_context_entries(call),
+    )
+
+
+def _answer(call: Call, given: SimulationInput, names: Mapping[str, str]) -> Mapping[str, object]:
+    try:
+        results = simulate(given)
+    except SimulationInputError as error:
+        raise invalid_input(_renamed(str(error), names)) from None
+    indexed = list(enumerate(results))
+    page = paginate(indexed, lambda item: f"{item[0]:08d}", call.params)
+    return page.fields("EvaluationResults", [result_json(r, names) for _, r in page.items])
+
+
+def _renamed(message: str, names: Mapping[str, str]) -> str:
+    for simulator_id, name in names.items():
+        if message.startswith(f"{simulator_id}:"):
+            return name + message[len(simulator_id) :]
+    return message
+
+
+def simulate_custom_policy(store: MetadataStore, call: Call) -> Mapping[str, object]:
+    # The service authorization reference lists no resource type for SimulateCustomPolicy.
+    call.authorize("iam:SimulateCustomPolicy", "*")
+    given = _simulation_input(
+        call,
+        params.str_list(call.params, _INPUT),
+        params.str_list(call.params, _BOUNDARY_INPUT),
+        params.optional_str(call.params, "CallerArn"),
+    )
+    return _answer(call, given, {})
+
+
+def simulate_principal_policy(store: MetadataStore, call: Call) -> Mapping[str, object]:
+    source = params.required_str(call.params, "PolicySourceArn")
+    call.authorize("iam:SimulatePrincipalPolicy", source)
+    account_id = call.caller.account_id
+    parsed = parse_entity_arn(source)
+    if parsed is None:
+        raise invalid_input(f"PolicySourceArn {source} is not the ARN of a user, group or role.")
+    if parsed.kind == "group" or parsed.account != account_id:
+        # rolegate has no groups, and another account's identities are not this caller's to see.
+        raise no_such_entity(f"The {parsed.kind} with name {parsed.name} cannot be found.")
+    kind = PolicyOwnerKind(parsed.kind)
+    identity = get_identity(store, account_id, kind, parsed.name)
+    if identity is None or identity.arn != source:
+        raise no_such_owner(kind, parsed.name)
+    documents, own_boundary = policy_documents_for(store, account_id, owner_of(identity))
+    extras = params.str_list(call.params, _INPUT)
+    names = {f"{_INPUT}.{i}": _display_name(pid) for i, (pid, _) in enumerate(documents, 1)}
+    names.update(
+        {f"{_INPUT}.{len(documents) + j}": f"{_INPUT}.{j}" for j in range(1, len(extras) + 1)}
+    )
+    # The simulator needs one identity policy; one that matches no action stands in for none.
+    policies = [text for _, text in documents] + extras or [ALLOWS_NOTHING]
+    boundaries = params.str_list(call.params, _BOUNDARY_INPUT)
+    if not boundaries and own_boundary is not None and identity.permissions_boundary:
+        boundaries = [own_boundary]
+        names[f"{_BOUNDARY_INPUT}.1"] = _display_name(identity.permissions_boundary)
+    caller = params.optional_str(call.params, "CallerArn")
+    if caller is None and kind is PolicyOwnerKind.USER:
+        caller = source
+    return _answer(call, _simulation_input(call, policies, boundaries, caller), names)
+
+
+def _display_name(policy_id: str) -> str:
+    """IAM names a managed policy by its name in results; ours are ARNs until here."""
+    return policy_id.rsplit("/", 1)[-1] if policy_id.startswith("arn:") else policy_id

@@ -1,0 +1,129 @@
+"""AssumeRole (STS/API_AssumeRole.html): the role's trust policy decides, the caller's policies too.
+
+The trust policy is the role's resource policy and must allow the caller itself; across accounts
+the caller's identity policies must also allow `sts:AssumeRole` on the role
+(UG/id_roles_common-scenarios_aws-accounts.html). Session tags need `sts:TagSession` and a source
+identity `sts:SetSourceIdentity`, judged the same way (UG/id_session-tags.html,
+UG/id_credentials_temp_control-access_monitor.html).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import timedelta
+
+from rolegate.aws.errors import access_denied
+from rolegate.model import Role, Session, SessionKind
+from rolegate.policy.arn import Arn
+from rolegate.policy.kinds import PolicyKind, PolicyType
+from rolegate.services.authz import Authorizer, raise_unless_allowed
+from rolegate.services.call import Call
+from rolegate.services.sts.assume_role_checks import (
+    RequestedSession,
+    check_duration,
+    check_session_policies,
+    check_tags,
+    inherited_tags,
+    merge_tags,
+    packed_policy_size,
+    transitive_keys,
+)
+from rolegate.services.sts.sessions import issue_credentials
+from rolegate.services.sts.tokens import SessionTokens
+from rolegate.store import MetadataStore
+
+
+class AssumeRole:
+    def __init__(self, store: MetadataStore, authorizer: Authorizer, tokens: SessionTokens) -> None:
+        self._store = store
+        self._authorizer = authorizer
+        self._tokens = tokens
+
+    def __call__(self, call: Call) -> Mapping[str, object]:
+        caller = call.caller
+        asked = RequestedSession.from_params(call.params)
+        if caller.principal.type.value == "Account":
+            # UG/id_roles_use.html: the root user cannot assume roles; STS answers with this text.
+            raise access_denied("Roles may not be assumed by root accounts.")
+        check_tags(asked)
+        inherited = inherited_tags(caller.session, asked)
+        role = self._find_role(asked.role_arn)
+        self._authorize(call, asked, role, with_tags=bool(asked.tags or inherited))
+        assert role is not None  # _authorize denies a missing role
+        chained = caller.session is not None and caller.session.kind is SessionKind.ROLE
+        check_duration(asked.duration, role.max_session_duration, chained)
+        check_session_policies(asked, self._authorizer.cache, self._store, role.account_id)
+        earlier = caller.session.source_identity if caller.session is not None else None
+        # UG/id_credentials_temp_control-access_monitor.html: once set, a source identity
+        # persists through role chaining and cannot be changed.
+        source_identity = earlier if earlier is not None else asked.source_identity
+        session = Session(
+            access_key_id="",
+            account_id=role.account_id,
+            issued=call.now,
+            expiration=call.now + timedelta(seconds=asked.duration),
+            kind=SessionKind.ROLE,
+            role_name=role.name,
+            role_path=role.path,
+            role_id=role.role_id,
+            session_name=asked.session_name,
+            policy=asked.policy,
+            policy_arns=asked.policy_arns,
+            tags=merge_tags(inherited, asked.tags),
+            transitive_tag_keys=transitive_keys(caller.session, asked),
+            source_identity=source_identity,
+            chained=chained,
+        )
+        session, credentials = issue_credentials(self._tokens, session)
+        result: dict[str, object] = {
+            "Credentials": credentials,
+            "AssumedRoleUser": {"AssumedRoleId": session.user_id, "Arn": session.arn},
+        }
+        if asked.policy is not None or asked.policy_arns or asked.tags:
+            result["PackedPolicySize"] = packed_policy_size(asked)
+        if source_identity is not None:
+            result["SourceIdentity"] = source_identity
+        return result
+
+    def _find_role(self, role_arn: str) -> Role | None:
+        arn = Arn.parse(role_arn)
+        if arn is None or arn.service != "iam" or not arn.resource.startswith("role/"):
+            return None
+        name = arn.resource.rsplit("/", 1)[-1]
+        role = self._store.get(Role, arn.account, name.lower())
+        # The ARN must name the role exactly, path included.
+        return role if role is not None and role.arn == role_arn else None
+
+    def _authorize(
+        self, call: Call, asked: RequestedSession, role: Role | None, *, with_tags: bool
+    ) -> None:
+        caller = call.caller
+        actions = ["sts:AssumeRole"]
+        if with_tags:
+            actions.append("sts:TagSession")
+        if asked.source_identity is not None:
+            actions.append("sts:SetSourceIdentity")
+        if role is None:
+            # A missing role is denied like one that does not trust the caller, so AssumeRole
+            # cannot probe for role names; AWS answers the same AccessDenied.
+            raise access_denied(
+                f"User: {caller.arn} is not authorized to perform: sts:AssumeRole on resource: "
+                f"{asked.role_arn}"
+            )
+        trust = self._authorizer.cache.compile(
+            role.assume_role_policy, PolicyKind.TRUST, "TrustPolicy", PolicyType.RESOURCE
+        )
+        policies = self._authorizer.identity_policies(caller)
+        context = {**call.context, **asked.trust_context()}
+        for action in actions:
+            judgement = self._authorizer.judge(
+                caller,
+                action,
+                role.arn,
+                context,
+                policies=policies,
+                resource_policy=trust,
+                resource_account=role.account_id,
+            )
+            call.record(action, role.arn, judgement.result)
+            raise_unless_allowed(caller, judgement)

@@ -1,0 +1,90 @@
+"""Session tokens that are the session: the session's fields, authenticated with a server key.
+
+A token is `base64(version || HMAC-SHA256(key, payload) || zlib(msgspec-json(session)))`. Nothing is
+stored per session, so `AssumeRole` costs no write and sessions survive restarts as long as the
+data dir's key does. The secret access key is derived from the key and the access key id, so a token
+is bound to its access key: presenting it with another key fails, and editing a byte fails the MAC.
+Payloads are authenticated, not encrypted; they hold no secret.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import hmac
+import zlib
+from dataclasses import replace
+from datetime import datetime
+
+import msgspec
+
+from rolegate.aws.errors import AwsError
+from rolegate.model import Session
+
+_VERSION = b"\x01"
+_MAC_LENGTH = 32
+_CACHE_LIMIT = 8192
+_ENCODER = msgspec.json.Encoder()
+_DECODER = msgspec.json.Decoder(Session)
+
+
+def invalid_token() -> AwsError:
+    # STS/CommonErrors.html: InvalidClientTokenId, 403.
+    return AwsError(
+        "InvalidClientTokenId", "The security token included in the request is invalid.", 403
+    )
+
+
+def expired_token() -> AwsError:
+    # STS/CommonErrors.html: ExpiredToken.
+    return AwsError("ExpiredToken", "The security token included in the request is expired", 403)
+
+
+class SessionTokens:
+    def __init__(self, server_key: bytes) -> None:
+        # Separate keys for the two jobs, so neither output can stand in for the other.
+        self._mac_key = hmac.new(server_key, b"rolegate session token mac", hashlib.sha256).digest()
+        self._secret_key = hmac.new(server_key, b"rolegate session secret", hashlib.sha256).digest()
+        self._opened: dict[str, Session] = {}
+
+    def secret_for(self, access_key_id: str) -> str:
+        digest = hmac.new(self._secret_key, access_key_id.encode(), hashlib.sha256).digest()
+        return base64.b64encode(digest).decode("ascii")[:40]
+
+    def issue(self, session: Session) -> str:
+        # The secret is derived on opening; it never travels inside the token.
+        payload = zlib.compress(_ENCODER.encode(replace(session, secret_access_key="")), 9)
+        mac = hmac.new(self._mac_key, payload, hashlib.sha256).digest()
+        return base64.b64encode(_VERSION + mac + payload).decode("ascii")
+
+    def open(self, token: str, access_key_id: str, now: datetime) -> Session:
+        """The session a token stands for, or AwsError if forged, moved to another key or expired."""
+        session = self._opened.get(token)
+        if session is None:
+            session = self._verify(token)
+            if len(self._opened) >= _CACHE_LIMIT:
+                self._opened.clear()
+            self._opened[token] = session
+        if session.access_key_id != access_key_id:
+            raise invalid_token()
+        if now >= session.expiration:
+            raise expired_token()
+        return session
+
+    def _verify(self, token: str) -> Session:
+        try:
+            raw = base64.b64decode(token.encode("ascii"), validate=True)
+        except (binascii.Error, UnicodeEncodeError):
+            raise invalid_token() from None
+        if len(raw) <= 1 + _MAC_LENGTH or raw[:1] != _VERSION:
+            raise invalid_token()
+        mac, payload = raw[1 : 1 + _MAC_LENGTH], raw[1 + _MAC_LENGTH :]
+        expected = hmac.new(self._mac_key, payload, hashlib.sha256).digest()
+        if not hmac.compare_digest(mac, expected):
+            raise invalid_token()
+        try:
+            session = _DECODER.decode(zlib.decompress(payload))
+        except (zlib.error, msgspec.DecodeError):  # pragma: no cover - MAC'd by us
+            raise invalid_token() from None
+        return replace(session, secret_access_key=self.secret_for(session.access_key_id))
