@@ -38,7 +38,12 @@ DEFAULT_OUT = ROOT / ".bench" / "endpoint.json"
 sys.path.insert(0, str(ROOT))
 
 from tests.rolegate_server import Credentials, RunningServer  # noqa: E402
-from tests.server.seed_world import ALLOW_ASSUME_ANY, Platform, seed_trust_policy  # noqa: E402
+from tests.server.seed_world import (  # noqa: E402
+    ALLOW_ASSUME_ANY,
+    Platform,
+    seed_trust_policy,
+    trust_account,
+)
 
 SIGNED_REQUESTS = 256
 
@@ -143,8 +148,12 @@ def moto_requests(url: str) -> dict[str, list[bytes]]:
     iam.create_user(UserName="operator")
     iam.put_user_policy(UserName="operator", PolicyName="assume", PolicyDocument=ALLOW_ASSUME_ANY)
     key = iam.create_access_key(UserName="operator")["AccessKey"]
+    # moto matches trust principals literally (an account root does not cover its users), so the
+    # trust policy names the user.
+    trust = json.loads(trust_account("123456789012"))
+    trust["Statement"][0]["Principal"]["AWS"] = "arn:aws:iam::123456789012:user/operator"
     role_arn = iam.create_role(
-        RoleName="qwak-access-role", AssumeRolePolicyDocument=seed_trust_policy("123456789012")
+        RoleName="qwak-access-role", AssumeRolePolicyDocument=json.dumps(trust)
     )["Role"]["Arn"]
     # Turn moto's authentication and authorization on from here (field notes).
     urllib.request.urlopen(

@@ -30,6 +30,8 @@ class LoadResult:
 async def _read_response(reader: asyncio.StreamReader) -> tuple[int, bool]:
     head = await reader.readuntil(b"\r\n\r\n")
     lines = head.split(b"\r\n")
+    if b" " not in lines[0]:
+        raise ValueError(f"not an HTTP response: {head[:200]!r}")
     status = int(lines[0].split(b" ", 2)[1])
     length = 0
     close = lines[0].startswith(b"HTTP/1.0")

@@ -250,6 +250,16 @@ def test_s3_keys_sent_with_other_percent_encodings_are_normalised() -> None:
     verify(odd, None)
 
 
+def test_query_sent_in_other_encodings_is_normalised() -> None:
+    """AWS decodes each parameter and re-encodes it: a bare `=` in a value, lowercase escapes and
+    `%7E` sign as `%3D`, uppercase escapes and `~`."""
+    params = {"a": "b=c", "p": "x/y~z"}
+    request, _ = sign(s3(), "GET", "https://bucket.s3.amazonaws.com/key", params=params)
+    assert request.query_string == b"a=b%3Dc&p=x%2Fy~z"
+    odd = HttpRequest(request.method, request.raw_path, b"p=x%2fy%7Ez&a=b=c", request.headers)
+    verify(odd, None)
+
+
 def test_s3_repeated_and_empty_query_keys_verify() -> None:
     url = "https://bucket.s3.amazonaws.com/key?a=2&a=1&b=&c"
     request, _ = sign(s3(), "GET", url)

@@ -58,13 +58,13 @@ def is_sha256_hex(value: str) -> bool:
 
 
 def parse_amz_date(text: str) -> datetime | None:
-    """`YYYYMMDD'T'HHMMSS'Z'` (ISO 8601 basic, UTC) or None. Not strptime: it costs ~5 µs."""
+    """`YYYYMMDD'T'HHMMSS'Z'` (ISO 8601 basic, UTC) or None. Not strptime: ten times slower."""
     if len(text) != 16 or text[8] != "T" or text[15] != "Z":
         return None
     digits = text[:8] + text[9:15]
     if not (digits.isascii() and digits.isdigit()):
         return None
-    try:  # the shape is checked above; fromisoformat (C, 3.11+) then reads it in ~0.2 µs
+    try:  # the shape is checked above, so fromisoformat (C code since 3.11) only reads it
         return datetime.fromisoformat(text)
     except ValueError:  # month 13, 30 February, hour 24, ...
         return None

@@ -60,6 +60,12 @@ class PolicySet:
         default_factory=dict, repr=False, compare=False
     )
 
+    def with_resource_policy(self, resource: CompiledPolicy | None) -> PolicySet:
+        """The same caller's policies against another resource policy, sharing the merged index."""
+        return PolicySet(
+            self.identity, resource, self.boundary, self.session, self._identity_slices
+        )
+
     def identity_slice(self, action: str) -> ActionSlice:
         found = self._identity_slices.get(action)
         if found is None:

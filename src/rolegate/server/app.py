@@ -95,6 +95,7 @@ class RolegateApp:
                 "status": answer.status,
                 "headers": [
                     (b"content-type", answer.content_type),
+                    (b"content-length", str(len(answer.body)).encode()),
                     (b"x-amzn-requestid", exchange.request_id.encode()),
                     *answer.headers,
                 ],

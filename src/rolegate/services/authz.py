@@ -19,9 +19,12 @@ from rolegate.policy.explain import access_denied_message
 from rolegate.policy.kinds import PolicyKind, PolicyType
 from rolegate.policy.request import PolicySet, Request
 from rolegate.services.call import Caller
+from rolegate.services.derived_cache import DerivedCache
 from rolegate.services.iam.documents import managed_policy_document, policy_documents_for
 from rolegate.services.policy_cache import PolicyCache
 from rolegate.store import MetadataStore
+
+_NO_POLICIES = PolicySet()
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +44,7 @@ class Authorizer:
     def __init__(self, store: MetadataStore, cache: PolicyCache | None = None) -> None:
         self._store = store
         self.cache = cache or PolicyCache()
+        self._policy_sets: DerivedCache[tuple[object, ...], PolicySet] = DerivedCache(store)
 
     def owner_of(self, caller: Caller) -> PolicyOwner | None:
         """The user or role whose policies are the caller's; None for the account root."""
@@ -53,9 +57,20 @@ class Authorizer:
         return None if user_name is None else PolicyOwner(PolicyOwnerKind.USER, user_name)
 
     def identity_policies(self, caller: Caller) -> PolicySet:
+        """The caller's policy set, reused across requests until the store changes."""
         owner = self.owner_of(caller)
         if owner is None:
-            return PolicySet()
+            return _NO_POLICIES
+        session = caller.session
+        key = (
+            caller.account_id,
+            owner,
+            session.policy if session is not None else None,
+            session.policy_arns if session is not None else (),
+        )
+        return self._policy_sets.get(key, lambda: self._load_policies(caller, owner))
+
+    def _load_policies(self, caller: Caller, owner: PolicyOwner) -> PolicySet:
         documents, boundary_text = policy_documents_for(self._store, caller.account_id, owner)
         identity = tuple(
             self.cache.compile(text, PolicyKind.IDENTITY, policy_id, PolicyType.IDENTITY)
@@ -107,7 +122,7 @@ class Authorizer:
     ) -> Judgement:
         base = policies if policies is not None else self.identity_policies(caller)
         if resource_policy is not None:
-            base = PolicySet(base.identity, resource_policy, base.boundary, base.session)
+            base = base.with_resource_policy(resource_policy)
         request = Request.build(caller.principal, action, resource, context, resource_account)
         return Judgement(action, resource, evaluate(request, base))
 

@@ -19,11 +19,15 @@ class IdPrefix(StrEnum):
     SESSION_ACCESS_KEY = "ASIA"
 
 
-_BASE32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
+_BASE32 = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
+# Each random byte maps to one character by its value mod 32: 256 is a multiple of 32, so every
+# character stays equally likely. One `token_bytes` and one `translate` per id, instead of a
+# `choice` per character (~60x cheaper; ids are made on AssumeRole's hot path).
+_BYTE_TO_BASE32 = bytes(_BASE32[value % 32] for value in range(256))
 
 
 def _random_base32(length: int) -> str:
-    return "".join(secrets.choice(_BASE32) for _ in range(length))
+    return secrets.token_bytes(length).translate(_BYTE_TO_BASE32).decode("ascii")
 
 
 def unique_id(prefix: IdPrefix) -> str:

@@ -12,7 +12,10 @@ from collections import deque
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
+import msgspec
+
 AUDIT_FILE = "audit.jsonl"
+_ENCODER = msgspec.json.Encoder()
 
 
 class AuditLog:
@@ -21,8 +24,7 @@ class AuditLog:
         self._fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
 
     def append(self, entry: Mapping[str, object]) -> None:
-        line = json.dumps(entry, separators=(",", ":"), ensure_ascii=False) + "\n"
-        os.write(self._fd, line.encode("utf-8"))
+        os.write(self._fd, _ENCODER.encode(entry) + b"\n")
 
     def close(self) -> None:
         os.close(self._fd)

@@ -66,6 +66,14 @@ class MetadataStore(Protocol):
         """Everything written inside commits together or not at all (one writer at a time)."""
         ...
 
+    def generation(self) -> tuple[int, int]:
+        """A value that changes whenever anything is committed, by this process or another.
+
+        Lets the services cache what they derive from records (compiled policy sets) and still
+        see writes made by `rolegate account create` or a second server on the same data dir.
+        """
+        ...
+
     def server_secret(self, name: str) -> bytes:
         """A random secret kept in the store, created on first use (e.g. the session-token key)."""
         ...

@@ -48,6 +48,7 @@ class SqliteMetadataStore:
         self._local = threading.local()
         self._write_lock = threading.RLock()
         self._decoders: dict[type, msgspec.json.Decoder[object]] = {}
+        self._commits = 0
         with self._connection() as conn:
             conn.executescript(_SCHEMA)
         # The database holds root secrets: readable by its owner only.
@@ -160,8 +161,14 @@ class SqliteMetadataStore:
                 raise
             else:
                 conn.execute("COMMIT")
+                self._commits += 1
             finally:
                 self._local.depth = 0
+
+    def generation(self) -> tuple[int, int]:
+        # `data_version` changes when *other* connections commit; our own commits are counted.
+        row = self._connection().execute("PRAGMA data_version").fetchone()
+        return (self._commits, int(row[0]))
 
     def server_secret(self, name: str) -> bytes:
         conn = self._connection()

@@ -28,7 +28,7 @@ from rolegate.services.sts.assume_role_checks import (
     packed_policy_size,
     transitive_keys,
 )
-from rolegate.services.sts.sessions import issue_credentials
+from rolegate.services.sts.sessions import issue_credentials, new_session_key_id
 from rolegate.services.sts.tokens import SessionTokens
 from rolegate.store import MetadataStore
 
@@ -58,7 +58,7 @@ class AssumeRole:
         # persists through role chaining and cannot be changed.
         source_identity = earlier if earlier is not None else asked.source_identity
         session = Session(
-            access_key_id="",
+            access_key_id=new_session_key_id(),
             account_id=role.account_id,
             issued=call.now,
             expiration=call.now + timedelta(seconds=asked.duration),
@@ -74,7 +74,7 @@ class AssumeRole:
             source_identity=source_identity,
             chained=chained,
         )
-        session, credentials = issue_credentials(self._tokens, session)
+        credentials = issue_credentials(self._tokens, session)
         result: dict[str, object] = {
             "Credentials": credentials,
             "AssumedRoleUser": {"AssumedRoleId": session.user_id, "Arn": session.arn},

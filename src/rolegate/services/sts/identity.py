@@ -8,7 +8,7 @@ from datetime import timedelta
 from rolegate.aws.errors import AwsError, access_denied
 from rolegate.model import Session, SessionKind
 from rolegate.services.call import Call, Operation
-from rolegate.services.sts.sessions import issue_credentials
+from rolegate.services.sts.sessions import issue_credentials, new_session_key_id
 from rolegate.services.sts.tokens import SessionTokens
 
 
@@ -43,14 +43,14 @@ def get_session_token(tokens: SessionTokens) -> Operation:
         if seconds < 900:  # pragma: no cover - the model's range check answers first
             raise AwsError("ValidationError", "DurationSeconds must be at least 900", 400)
         session = Session(
-            access_key_id="",
+            access_key_id=new_session_key_id(),
             account_id=caller.account_id,
             issued=call.now,
             expiration=call.now + timedelta(seconds=seconds),
             kind=SessionKind.USER,
             user_name=caller.user.name if caller.user is not None else None,
         )
-        _, credentials = issue_credentials(tokens, session)
+        credentials = issue_credentials(tokens, session)
         return {"Credentials": credentials}
 
     return handler
