@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import base64
 import json
+import os
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -227,3 +230,80 @@ def test_every_request_lands_in_the_audit_log_with_its_decision(
     assert entry["principal_arn"].endswith(":role/audited-outsider")
     assert entry["source_ip"] == "127.0.0.1"
     assert "secret" not in json.dumps(entry).lower()
+
+
+def test_a_request_signed_more_than_15_minutes_away_is_refused(server: RunningServer) -> None:
+    # IAM/STS answer SignatureDoesNotMatch "Signature expired: ..." for a stale X-Amz-Date
+    # (STS/CommonErrors.html lists RequestExpired/SignatureDoesNotMatch; text as the service sends).
+    root = server.new_account()
+    later = RunningServer(server.data_dir, "--clock-offset", "1200").start()
+    try:
+        with pytest.raises(ClientError) as excinfo:
+            later.client("sts", root).get_caller_identity()
+    finally:
+        later.stop()
+    assert _code(excinfo) == ("SignatureDoesNotMatch", 403)
+    assert excinfo.value.response["Error"]["Message"].startswith("Signature expired: ")
+
+
+def test_a_presigned_get_caller_identity_url_works_and_its_tampered_twin_does_not(
+    server: RunningServer,
+) -> None:
+    root = server.new_account()
+    url = server.client("sts", root).generate_presigned_url(
+        "get_caller_identity", Params={}, ExpiresIn=300
+    )
+    # botocore presigns STS calls for their model's method, POST, with an empty body.
+    response = urllib3.request("POST", url)
+    assert response.status == 200, response.data
+    assert f"<Arn>arn:aws:iam::{root.account_id}:root</Arn>".encode() in response.data
+    tampered = url.replace("X-Amz-Expires=300", "X-Amz-Expires=301")
+    assert urllib3.request("POST", tampered).status == 403
+    assert urllib3.request("GET", url).status == 403  # the method is signed too
+
+
+def test_audit_tail_shows_the_denials(
+    server: RunningServer, session: tuple[Platform, Credentials, str]
+) -> None:
+    platform, _, role_arn = session
+    base = platform.session_of(platform.add_role("tail-outsider"), "tail-me")
+    with pytest.raises(ClientError):
+        assume(server, base, role_arn)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "rolegate.cli.main",
+            "audit",
+            "tail",
+            "--denied",
+            "--json",
+            "-n",
+            "50",
+            "--data-dir",
+            str(server.data_dir),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    entries = [json.loads(line) for line in done.stdout.splitlines()]
+    assert any(e["caller"] and e["caller"].endswith("/tail-me") for e in entries)
+    assert all(e["status"] != 200 for e in entries)
+    table = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "rolegate.cli.main",
+            "audit",
+            "tail",
+            "--denied",
+            "--data-dir",
+            str(server.data_dir),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "COLUMNS": "200"},
+    )
+    assert "because no resource-based policy allows the sts:AssumeRole action" in table.stdout
