@@ -1,4 +1,4 @@
-"""Frozen dataclasses for the things rolegate stores: accounts, keys, users, roles, policies, sessions."""
+"""Frozen dataclasses for the things rolegate stores: accounts, keys, users, roles, policies, sessions, buckets, objects."""
 
 from rolegate.model.identity import (
     AccessKey,
@@ -16,21 +16,27 @@ from rolegate.model.policies import (
     PolicyOwner,
     PolicyOwnerKind,
 )
+from rolegate.model.s3 import Bucket, MultipartUpload, Segment, StoredObject, UploadedPart
 from rolegate.model.session import Session, SessionKind
 
 __all__ = [
     "AccessKey",
     "AccessKeyStatus",
     "Account",
+    "Bucket",
     "InlinePolicy",
     "ManagedPolicy",
     "ManagedPolicyVersion",
+    "MultipartUpload",
     "PolicyAttachment",
     "PolicyOwner",
     "PolicyOwnerKind",
     "Role",
+    "Segment",
     "Session",
     "SessionKind",
+    "StoredObject",
     "Tag",
+    "UploadedPart",
     "User",
 ]

@@ -6,33 +6,34 @@ A raw ASGI callable rather than a framework: the per-request budget is tens of m
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, MutableMapping
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 from rolegate.aws.errors import AwsError
 from rolegate.aws.query import QueryProtocol, parse_form
-from rolegate.aws.sigv4 import HttpRequest, parse_auth
+from rolegate.aws.sigv4 import HttpRequest, parse_auth, service_of
+from rolegate.server.asgi import Receive, Scope, Send
 from rolegate.server.authenticate import Authenticator
 from rolegate.server.config import ServerConfig
 from rolegate.server.exchange import Answer, Exchange
 from rolegate.server.query_endpoint import QueryEndpoint
+from rolegate.server.s3_endpoint import S3Endpoint
 from rolegate.services import sts
 from rolegate.services.authz import Authorizer
 from rolegate.services.iam import operations as iam_operations
 from rolegate.services.ids import request_id
+from rolegate.services.s3.service import S3Service
 from rolegate.services.sts.tokens import SessionTokens
 from rolegate.store import open_metadata_store
 from rolegate.store.audit_log import AuditLog
-
-Scope = MutableMapping[str, Any]
-Message = MutableMapping[str, Any]
-Receive = Callable[[], Awaitable[Message]]
-Send = Callable[[Message], Awaitable[None]]
+from rolegate.store.open import open_blob_store, open_object_store
 
 # Query-protocol requests are small forms; anything larger is not an IAM or STS call.
 MAX_QUERY_BODY = 1024 * 1024
 SESSION_TOKEN_KEY = "session-token"
+# Orphaned blobs (a crash between a blob's rename and its record's commit) are swept at
+# startup; recent ones are spared in case another server on the same data dir is mid-write.
+SWEEP_OLDER_THAN_SECONDS = 60.0
+FORM_CONTENT_TYPE = b"application/x-www-form-urlencoded"
 
 
 class RolegateApp:
@@ -63,6 +64,21 @@ class RolegateApp:
             ),
         }
         self._sts_actions = self.endpoints["sts"].protocol.operation_names()
+        self.objects = open_object_store(config.data_dir)
+        self.blobs = open_blob_store(config.data_dir)
+        self.blobs.sweep(self.objects.referenced_blob, older_than=SWEEP_OLDER_THAN_SECONDS)
+        self.s3 = S3Endpoint(
+            S3Service(self.objects, self.blobs, config.region),
+            authenticator,
+            authorizer,
+            self.audit,
+            base_hosts=(
+                f"localhost:{config.port}",
+                "localhost",
+                "s3.amazonaws.com",
+                f"s3.{config.region}.amazonaws.com",
+            ),
+        )
 
     def now(self) -> datetime:
         return datetime.now(UTC) + self._clock_offset
@@ -73,7 +89,6 @@ class RolegateApp:
             return
         if scope["type"] != "http":  # pragma: no cover - websockets are not served
             return
-        body = await _read_body(receive, MAX_QUERY_BODY)
         request = HttpRequest(
             method=scope["method"],
             raw_path=scope.get("raw_path") or scope["path"].encode(),
@@ -81,6 +96,17 @@ class RolegateApp:
             headers=tuple(scope["headers"]),
         )
         client = scope.get("client")
+        if self._is_s3(request):
+            await self.s3.handle(
+                request,
+                receive,
+                send,
+                self.now(),
+                request_id(),
+                client[0] if client else "127.0.0.1",
+            )
+            return
+        body = await _read_body(receive, MAX_QUERY_BODY)
         exchange = Exchange(
             request=request,
             body=body or b"",
@@ -122,6 +148,24 @@ class RolegateApp:
             )
         return endpoint.handle(exchange, auth)
 
+    @staticmethod
+    def _is_s3(request: HttpRequest) -> bool:
+        """S3 unless the scope names another service or the request is a Query-protocol form."""
+        try:
+            service = service_of(request)
+        except AwsError:  # pragma: no cover - service_of reads, it does not judge
+            service = None
+        if service is not None:
+            return service == "s3"
+        if b"Action=" in request.query_string:
+            return False
+        content_type = next((v for k, v in request.headers if k == b"content-type"), b"")
+        return not (
+            request.method == "POST"
+            and content_type.startswith(FORM_CONTENT_TYPE)
+            and request.raw_path == b"/"
+        )
+
     def _guess_service(self, exchange: Exchange) -> str:
         """Unsigned requests carry no scope; the action names the service."""
         form = parse_form(exchange.body, exchange.request.query_string)
@@ -130,6 +174,8 @@ class RolegateApp:
     def close(self) -> None:
         self.audit.close()
         self.store.close()
+        self.objects.close()
+        self.blobs.close()
 
 
 def create_app(config: ServerConfig) -> RolegateApp:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from rolegate.policy.decision import EvaluationResult
 from rolegate.policy.explain import deciding_statements, reason
@@ -37,10 +38,34 @@ class AuditTrail:
         status: int,
         error_code: str | None,
     ) -> dict[str, object]:
+        return self.entry_for(
+            exchange.now,
+            exchange.request_id,
+            exchange.client_ip,
+            service,
+            operation,
+            caller_arn,
+            principal_arn,
+            status,
+            error_code,
+        )
+
+    def entry_for(
+        self,
+        now: datetime,
+        request_id: str,
+        client_ip: str,
+        service: str,
+        operation: str,
+        caller_arn: str | None,
+        principal_arn: str | None,
+        status: int,
+        error_code: str | None,
+    ) -> dict[str, object]:
         last = self.decisions[-1] if self.decisions else None
         return {
-            "time": iso_time(exchange.now),
-            "request_id": exchange.request_id,
+            "time": iso_time(now),
+            "request_id": request_id,
             "service": service,
             "operation": operation,
             "caller": caller_arn,
@@ -49,7 +74,7 @@ class AuditTrail:
             "resource": last["resource"] if last else None,
             "decision": last["decision"] if last else None,
             "decisions": self.decisions,
-            "source_ip": exchange.client_ip,
+            "source_ip": client_ip,
             "status": status,
             "error": error_code,
         }

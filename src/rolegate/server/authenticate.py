@@ -38,18 +38,24 @@ class Authenticator:
     def authenticate(
         self, auth: SignedAuth, request: HttpRequest, payload_sha256: str | None, now: datetime
     ) -> Caller:
+        return self.authenticate_with_secret(auth, request, payload_sha256, now)[0]
+
+    def authenticate_with_secret(
+        self, auth: SignedAuth, request: HttpRequest, payload_sha256: str | None, now: datetime
+    ) -> tuple[Caller, str]:
+        """The caller, and the secret that signed (S3 checks chunk signatures with it)."""
         key_id = auth.scope.access_key_id
         if key_id.startswith(SESSION_KEY_PREFIX):
             if not auth.security_token:
                 raise invalid_token()
             session = self._tokens.open(auth.security_token, key_id, now)
             self.verifier.verify(auth, request, session.secret_access_key, payload_sha256, now)
-            return self._session_caller(session)
+            return self._session_caller(session), session.secret_access_key
         key = self._store.find_access_key(key_id)
         if key is None or key.status is not AccessKeyStatus.ACTIVE:
             raise invalid_token()
         self.verifier.verify(auth, request, key.secret_access_key, payload_sha256, now)
-        return self._key_caller(key)
+        return self._key_caller(key), key.secret_access_key
 
     def _key_caller(self, key: AccessKey) -> Caller:
         if key.user_name is None:
@@ -94,6 +100,11 @@ class Authenticator:
             tags=tuple((t.key, t.value) for t in tags),
         )
         return Caller(principal, session.account_id, session.access_key_id, session=session)
+
+
+def anonymous_caller() -> Caller:
+    """An unsigned request: judged by resource policies alone."""
+    return Caller(Principal.anonymous(), "anonymous", "")
 
 
 def _user_principal(user: User, tags: tuple[Tag, ...]) -> Principal:

@@ -4,12 +4,29 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from rolegate.store.blobs import BlobStore
 from rolegate.store.interfaces import MetadataStore
+from rolegate.store.objects import ObjectStore
 from rolegate.store.sqlite_metadata import SqliteMetadataStore
+from rolegate.store.sqlite_objects import SqliteObjectStore
 
 METADATA_FILE = "metadata.sqlite3"
+OBJECTS_FILE = "objects.sqlite3"
+BLOBS_DIR = "blobs"
 
 
 def open_metadata_store(data_dir: Path) -> MetadataStore:
     data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
     return SqliteMetadataStore(data_dir / METADATA_FILE)
+
+
+def open_object_store(data_dir: Path) -> ObjectStore:
+    """S3 records; their bytes are in `open_blob_store(data_dir)`."""
+    data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return SqliteObjectStore(data_dir / OBJECTS_FILE)
+
+
+def open_blob_store(data_dir: Path) -> BlobStore:
+    """Object bytes. At startup, before serving: `blobs.sweep(objects.referenced_blob)`."""
+    data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return BlobStore(data_dir / BLOBS_DIR)

@@ -1,0 +1,124 @@
+"""ListObjects and ListObjectsV2 (API_ListObjects.html, API_ListObjectsV2.html)."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+
+from rolegate.aws.errors import AwsError
+from rolegate.aws.s3.xml_listings import (
+    EncodingType,
+    ObjectEntry,
+    list_bucket_result_v1,
+    list_bucket_result_v2,
+)
+from rolegate.model import StoredObject
+from rolegate.services.s3.call import S3Call, S3Reply
+from rolegate.services.s3.service import S3Service, canonical_owner
+
+MAX_KEYS = 1000
+
+
+def listing_context(call: S3Call) -> dict[str, object]:
+    """The S3 condition keys of a listing (reference_policies_condition-keys / list_amazons3)."""
+    context: dict[str, object] = {}
+    for parameter, key in (("prefix", "s3:prefix"), ("delimiter", "s3:delimiter")):
+        value = call.param(parameter)
+        if value is not None:
+            context[key] = value
+    max_keys = call.param("max-keys")
+    if max_keys is not None:
+        context["s3:max-keys"] = max_keys
+    return context
+
+
+def _max_keys(call: S3Call) -> int:
+    raw = call.param("max-keys")
+    if raw is None:
+        return MAX_KEYS
+    if not raw.isdigit():
+        raise AwsError(
+            "InvalidArgument", "Provided max-keys not an integer or within integer range", 400
+        )
+    return min(int(raw), MAX_KEYS)
+
+
+def _encoding(call: S3Call) -> EncodingType | None:
+    raw = call.param("encoding-type")
+    if raw is None:
+        return None
+    if raw != "url":
+        raise AwsError("InvalidArgument", "Invalid Encoding Method specified in Request", 400)
+    return EncodingType.URL
+
+
+def _entry(obj: StoredObject, owner_id: str | None) -> ObjectEntry:
+    return ObjectEntry(obj.key, obj.last_modified, obj.etag, obj.size, owner_id=owner_id)
+
+
+def _token(start: str) -> str:
+    return base64.urlsafe_b64encode(start.encode()).decode("ascii")
+
+
+def _from_token(token: str) -> str:
+    try:
+        return base64.urlsafe_b64decode(token.encode("ascii")).decode("utf-8")
+    except (binascii.Error, ValueError, UnicodeError):
+        raise AwsError(
+            "InvalidArgument", "The continuation token provided is incorrect", 400
+        ) from None
+
+
+async def list_objects(svc: S3Service, call: S3Call) -> S3Reply:
+    assert call.bucket is not None
+    prefix = call.param("prefix") or ""
+    delimiter = call.param("delimiter") or ""
+    marker = call.param("marker") or ""
+    max_keys = _max_keys(call)
+    page = svc.objects.list_objects(call.bucket.name, prefix, delimiter, marker, max_keys)
+    owner = canonical_owner(call.bucket.account_id).id
+    body = list_bucket_result_v1(
+        bucket=call.bucket.name,
+        prefix=prefix,
+        marker=marker,
+        max_keys=max_keys,
+        is_truncated=page.is_truncated,
+        contents=[_entry(o, owner) for o in page.objects],
+        common_prefixes=page.common_prefixes,
+        delimiter=delimiter or None,
+        # NextMarker only with a delimiter (API_ListObjects.html); without one clients use the
+        # last key.
+        next_marker=page.next_start if page.is_truncated and delimiter else None,
+        encoding_type=_encoding(call),
+    )
+    return S3Reply(200, [], body, "application/xml")
+
+
+async def list_objects_v2(svc: S3Service, call: S3Call) -> S3Reply:
+    assert call.bucket is not None
+    prefix = call.param("prefix") or ""
+    delimiter = call.param("delimiter") or ""
+    token = call.param("continuation-token")
+    start_after = call.param("start-after") or ""
+    start = _from_token(token) if token is not None else start_after
+    max_keys = _max_keys(call)
+    page = svc.objects.list_objects(call.bucket.name, prefix, delimiter, start, max_keys)
+    owner = (
+        canonical_owner(call.bucket.account_id).id if call.param("fetch-owner") == "true" else None
+    )
+    body = list_bucket_result_v2(
+        bucket=call.bucket.name,
+        prefix=prefix,
+        max_keys=max_keys,
+        is_truncated=page.is_truncated,
+        contents=[_entry(o, owner) for o in page.objects],
+        common_prefixes=page.common_prefixes,
+        delimiter=delimiter or None,
+        continuation_token=token,
+        next_continuation_token=(
+            _token(page.next_start) if page.is_truncated and page.next_start else None
+        ),
+        start_after=start_after or None,
+        encoding_type=_encoding(call),
+    )
+    return S3Reply(200, [], body, "application/xml")

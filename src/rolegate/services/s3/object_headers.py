@@ -1,0 +1,73 @@
+"""The headers an object keeps and returns (API_PutObject.html, API_GetObject.html)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from rolegate.aws.s3.times import http_date
+from rolegate.model import StoredObject
+
+META_PREFIX = "x-amz-meta-"
+# Representation headers S3 stores as given on PUT and returns on GET/HEAD.
+STORED = ("cache-control", "content-disposition", "content-encoding", "content-language", "expires")
+_CANONICAL = {
+    "cache-control": "Cache-Control",
+    "content-disposition": "Content-Disposition",
+    "content-encoding": "Content-Encoding",
+    "content-language": "Content-Language",
+    "expires": "Expires",
+    "content-type": "Content-Type",
+}
+# GetObject's response-* query parameters override these headers (API_GetObject.html).
+OVERRIDES = {
+    "response-content-type": "Content-Type",
+    "response-content-language": "Content-Language",
+    "response-expires": "Expires",
+    "response-cache-control": "Cache-Control",
+    "response-content-disposition": "Content-Disposition",
+    "response-content-encoding": "Content-Encoding",
+}
+
+
+def user_metadata(headers: Mapping[str, str]) -> tuple[tuple[str, str], ...]:
+    return tuple(
+        (name[len(META_PREFIX) :], value)
+        for name, value in sorted(headers.items())
+        if name.startswith(META_PREFIX)
+    )
+
+
+def stored_headers(headers: Mapping[str, str]) -> tuple[tuple[str, str], ...]:
+    kept: list[tuple[str, str]] = []
+    for name in STORED:
+        value = headers.get(name)
+        if value is None:
+            continue
+        if name == "content-encoding":
+            # `aws-chunked` describes the upload, not the object (sigv4-streaming.html).
+            value = ",".join(p for p in (v.strip() for v in value.split(",")) if p != "aws-chunked")
+            if not value:
+                continue
+        kept.append((_CANONICAL[name], value))
+    return tuple(kept)
+
+
+def object_headers(obj: StoredObject, query: Mapping[str, list[str]]) -> list[tuple[str, str]]:
+    headers: dict[str, str] = {
+        "Content-Type": obj.content_type or "binary/octet-stream",
+        **dict(obj.headers),
+    }
+    for parameter, header in OVERRIDES.items():
+        values = query.get(parameter)
+        if values:
+            headers[header] = values[0]
+    out = [
+        ("ETag", obj.etag),
+        ("Last-Modified", http_date(obj.last_modified)),
+        ("Accept-Ranges", "bytes"),
+        *headers.items(),
+        *((META_PREFIX + name, value) for name, value in obj.metadata),
+    ]
+    if obj.parts_count is not None:
+        out.append(("x-amz-mp-parts-count", str(obj.parts_count)))
+    return out

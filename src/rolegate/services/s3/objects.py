@@ -1,0 +1,234 @@
+"""Object operations: PutObject, GetObject, HeadObject, DeleteObject, DeleteObjects, CopyObject."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from urllib.parse import unquote
+
+from rolegate.aws.errors import AwsError
+from rolegate.aws.s3.checksums import algorithm_of_header, header_name
+from rolegate.aws.s3.times import http_date
+from rolegate.aws.s3.xml import parse_delete
+from rolegate.aws.s3.xml_results import (
+    DeletedEntry,
+    DeleteErrorEntry,
+    copy_object_result,
+    delete_result,
+)
+from rolegate.model import Segment, StoredObject
+from rolegate.services.s3.body import receive_body
+from rolegate.services.s3.call import S3Call, S3Reply
+from rolegate.services.s3.errors import (
+    access_denied_for,
+    key_too_long,
+    no_such_bucket,
+    no_such_key,
+)
+from rolegate.services.s3.object_headers import (
+    object_headers,
+    stored_headers,
+    user_metadata,
+)
+from rolegate.services.s3.ranges import (
+    PRECONDITION_FAILED,
+    Precondition,
+    check_conditions,
+    parse_range,
+)
+from rolegate.services.s3.service import S3Service
+from rolegate.store.objects import NoSuchBucket
+
+MAX_KEY_BYTES = 1024
+DEFAULT_CONTENT_TYPE = "binary/octet-stream"
+
+
+def _key_of(call: S3Call) -> str:
+    key = call.key or ""
+    if len(key.encode("utf-8")) > MAX_KEY_BYTES:
+        raise key_too_long()
+    return key
+
+
+def _content_type(call: S3Call) -> str | None:
+    return call.header("content-type")
+
+
+async def put_object(svc: S3Service, call: S3Call) -> S3Reply:
+    key = _key_of(call)
+    assert call.bucket_name is not None
+    received = await receive_body(call, svc.blobs)
+    blob = received.blob
+    checksums = (
+        () if received.checksum is None else ((received.checksum[0].value, received.checksum[1]),)
+    )
+    obj = StoredObject(
+        bucket=call.bucket_name,
+        key=key,
+        segments=(Segment(blob.blob_id, blob.size),),
+        size=blob.size,
+        etag=f'"{blob.md5_hex}"',
+        last_modified=call.now,
+        content_type=_content_type(call),
+        metadata=user_metadata(call.headers),
+        headers=stored_headers(call.headers),
+        checksums=checksums,
+    )
+    try:
+        freed = svc.objects.put_object(obj)
+    except NoSuchBucket:
+        svc.blobs.delete(blob.blob_id)
+        raise no_such_bucket(call.bucket_name) from None
+    svc.free(freed)
+    headers = [("ETag", obj.etag)]
+    if received.checksum is not None:
+        headers.append((header_name(received.checksum[0]), received.checksum[1]))
+    return S3Reply(200, headers)
+
+
+def _find(svc: S3Service, call: S3Call) -> StoredObject:
+    """The object, or the answer S3 gives for a missing one: NoSuchKey (404) only to a caller
+    allowed s3:ListBucket on the bucket, AccessDenied (403) otherwise (API_GetObject.html)."""
+    assert call.bucket_name is not None
+    found = svc.objects.get_object(call.bucket_name, _key_of(call))
+    if found is not None:
+        return found
+    listing = call.judge("s3:ListBucket", f"arn:aws:s3:::{call.bucket_name}", call.bucket)
+    if listing.allowed:
+        raise no_such_key(call.key or "")
+    raise access_denied_for(call.caller, listing)
+
+
+def _read_reply(svc: S3Service, call: S3Call, head: bool) -> S3Reply:
+    obj = _find(svc, call)
+    try:
+        check_conditions(
+            obj.etag,
+            obj.last_modified,
+            call.header("if-match"),
+            call.header("if-none-match"),
+            call.header("if-modified-since"),
+            call.header("if-unmodified-since"),
+        )
+    except Precondition as outcome:
+        if outcome.not_modified:
+            return S3Reply(
+                304, [("ETag", obj.etag), ("Last-Modified", http_date(obj.last_modified))]
+            )
+        raise PRECONDITION_FAILED from None
+    headers = object_headers(obj, call.query)
+    wanted = parse_range(call.header("range"), obj.size)
+    if call.header("x-amz-checksum-mode") == "ENABLED" and wanted is None:
+        for algorithm, value in obj.checksums:
+            found = algorithm_of_header(f"x-amz-checksum-{algorithm.lower()}")
+            if found is not None:
+                headers.append((header_name(found), value))
+    if wanted is None:
+        headers.append(("Content-Length", str(obj.size)))
+        body = b"" if head else svc.blobs.read_segments(obj.segments)
+        return S3Reply(200, headers, body)
+    headers.append(("Content-Length", str(wanted.length)))
+    headers.append(("Content-Range", wanted.content_range(obj.size)))
+    body = b"" if head else svc.blobs.read_segments(obj.segments, wanted.start, wanted.length)
+    return S3Reply(206, headers, body)
+
+
+async def get_object(svc: S3Service, call: S3Call) -> S3Reply:
+    return _read_reply(svc, call, head=False)
+
+
+async def head_object(svc: S3Service, call: S3Call) -> S3Reply:
+    return _read_reply(svc, call, head=True)
+
+
+async def delete_object(svc: S3Service, call: S3Call) -> S3Reply:
+    assert call.bucket_name is not None
+    # API_DeleteObject.html: deleting a key that does not exist succeeds (204).
+    svc.free(svc.objects.delete_object(call.bucket_name, _key_of(call)))
+    return S3Reply(204)
+
+
+async def delete_objects(svc: S3Service, call: S3Call) -> S3Reply:
+    assert call.bucket_name is not None
+    body = b"".join([chunk async for chunk in call.body])
+    request = parse_delete(body)
+    deleted: list[DeletedEntry] = []
+    errors: list[DeleteErrorEntry] = []
+    allowed: list[str] = []
+    for item in request.objects:
+        resource = f"arn:aws:s3:::{call.bucket_name}/{item.key}"
+        judgement = call.judge("s3:DeleteObject", resource, call.bucket)
+        if judgement.allowed:
+            allowed.append(item.key)
+            deleted.append(DeletedEntry(key=item.key))
+        else:
+            errors.append(
+                DeleteErrorEntry(key=item.key, code="AccessDenied", message="Access Denied")
+            )
+    svc.free(svc.objects.delete_objects(call.bucket_name, allowed))
+    if request.quiet:
+        deleted = []
+    return S3Reply(200, [], delete_result(deleted, errors), "application/xml")
+
+
+def _copy_source(call: S3Call) -> tuple[str, str]:
+    raw = unquote(call.header("x-amz-copy-source") or "")
+    raw = raw.split("?versionId=", 1)[0].lstrip("/")
+    bucket, _, key = raw.partition("/")
+    if not bucket or not key:
+        raise AwsError("InvalidArgument", "Invalid copy source object key", 400)
+    return bucket, key
+
+
+async def copy_object(svc: S3Service, call: S3Call) -> S3Reply:
+    assert call.bucket_name is not None
+    key = _key_of(call)
+    source_bucket_name, source_key = _copy_source(call)
+    source_bucket = svc.objects.get_bucket(source_bucket_name)
+    if source_bucket is None:
+        raise no_such_bucket(source_bucket_name)
+    source_arn = f"arn:aws:s3:::{source_bucket_name}/{source_key}"
+    reading = call.judge("s3:GetObject", source_arn, source_bucket)
+    if not reading.allowed:
+        raise access_denied_for(call.caller, reading)
+    source = svc.objects.get_object(source_bucket_name, source_key)
+    if source is None:
+        raise no_such_key(source_key)
+    replace_metadata = (call.header("x-amz-metadata-directive") or "COPY").upper() == "REPLACE"
+    if source_bucket_name == call.bucket_name and source_key == key and not replace_metadata:
+        raise AwsError(
+            "InvalidRequest",
+            "This copy request is illegal because it is trying to copy an object to itself "
+            "without changing the object's metadata, storage class, website redirect location or "
+            "encryption attributes.",
+            400,
+        )
+    writer = svc.blobs.writer()
+    try:
+        for piece in svc.blobs.read_segments(source.segments):
+            writer.write(piece)
+        blob = writer.commit()
+    except BaseException:
+        writer.abort()
+        raise
+    copied = replace(
+        source,
+        bucket=call.bucket_name,
+        key=key,
+        segments=(Segment(blob.blob_id, blob.size),),
+        last_modified=call.now,
+    )
+    if replace_metadata:
+        copied = replace(
+            copied,
+            content_type=_content_type(call),
+            metadata=user_metadata(call.headers),
+            headers=stored_headers(call.headers),
+        )
+    try:
+        freed = svc.objects.put_object(copied)
+    except NoSuchBucket:
+        svc.blobs.delete(blob.blob_id)
+        raise no_such_bucket(call.bucket_name) from None
+    svc.free(freed)
+    body = copy_object_result(etag=copied.etag, last_modified=copied.last_modified)
+    return S3Reply(200, [], body, "application/xml")

@@ -1,0 +1,112 @@
+"""`Range` and the conditional request headers of GetObject/HeadObject.
+
+API_GetObject.html: one byte range (`bytes=a-b`, `bytes=a-`, `bytes=-n`); a range that starts past
+the end is `InvalidRange` (416); a malformed or multi-range header is ignored and the whole object
+returned (as S3 does). Conditionals follow RFC 7232 as S3 applies them: If-Match (412) before
+If-Unmodified-Since, If-None-Match (304) before If-Modified-Since.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from email.utils import parsedate_to_datetime
+
+from rolegate.aws.errors import AwsError
+
+_RANGE = re.compile(r"bytes=(\d*)-(\d*)")
+
+
+@dataclass(frozen=True, slots=True)
+class ByteRange:
+    start: int
+    end: int  # inclusive
+
+    @property
+    def length(self) -> int:
+        return self.end - self.start + 1
+
+    def content_range(self, size: int) -> str:
+        return f"bytes {self.start}-{self.end}/{size}"
+
+
+def parse_range(header: str | None, size: int) -> ByteRange | None:
+    """The range asked for, None for the whole object; AwsError InvalidRange if unsatisfiable."""
+    if not header:
+        return None
+    found = _RANGE.fullmatch(header.strip())
+    if found is None:
+        return None
+    first, last = found.groups()
+    if not first and not last:
+        return None
+    if not first:
+        suffix = int(last)
+        if suffix == 0:
+            raise invalid_range(size)
+        return ByteRange(max(0, size - suffix), size - 1) if size else None
+    start = int(first)
+    end = int(last) if last else size - 1
+    if end < start:
+        return None
+    if start >= size:
+        raise invalid_range(size)
+    return ByteRange(start, min(end, size - 1))
+
+
+def invalid_range(size: int) -> AwsError:
+    return AwsError("InvalidRange", "The requested range is not satisfiable", 416)
+
+
+class Precondition(Exception):
+    """The response is 304 Not Modified (`not_modified`) or 412 Precondition Failed."""
+
+    def __init__(self, not_modified: bool) -> None:
+        super().__init__("not modified" if not_modified else "precondition failed")
+        self.not_modified = not_modified
+
+
+def _etag_matches(header: str, etag: str) -> bool:
+    wanted = [item.strip() for item in header.split(",")]
+    return "*" in wanted or etag in wanted or etag.strip('"') in (w.strip('"') for w in wanted)
+
+
+def _date(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    try:
+        return parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None  # an unreadable date is ignored, as S3 does
+
+
+def check_conditions(
+    etag: str,
+    last_modified: datetime,
+    if_match: str | None,
+    if_none_match: str | None,
+    if_modified_since: str | None,
+    if_unmodified_since: str | None,
+) -> None:
+    """Raise Precondition when the conditional headers say not to send the object."""
+    modified = last_modified.replace(microsecond=0)
+    if if_match is not None:
+        if not _etag_matches(if_match, etag):
+            raise Precondition(not_modified=False)
+    else:
+        since = _date(if_unmodified_since)
+        if since is not None and modified > since:
+            raise Precondition(not_modified=False)
+    if if_none_match is not None:
+        if _etag_matches(if_none_match, etag):
+            raise Precondition(not_modified=True)
+    else:
+        since = _date(if_modified_since)
+        if since is not None and modified <= since:
+            raise Precondition(not_modified=True)
+
+
+PRECONDITION_FAILED = AwsError(
+    "PreconditionFailed", "At least one of the pre-conditions you specified did not hold", 412
+)
