@@ -46,8 +46,14 @@ def header_map(headers: tuple[tuple[bytes, bytes], ...]) -> dict[str, str]:
 
 
 async def _stream(chunks: Iterator[bytes]) -> AsyncIterator[bytes]:
-    for chunk in chunks:
-        yield chunk
+    try:
+        for chunk in chunks:
+            yield chunk
+    finally:
+        # A client that goes away mid-body must not leave the blobs pinned or files open.
+        close = getattr(chunks, "close", None)
+        if close is not None:
+            close()
 
 
 class S3Endpoint:

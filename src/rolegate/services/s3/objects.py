@@ -99,6 +99,15 @@ def _find(svc: S3Service, call: S3Call) -> StoredObject:
 
 
 def _read_reply(svc: S3Service, call: S3Call, head: bool) -> S3Reply:
+    try:
+        return _read_once(svc, call, head)
+    except FileNotFoundError:
+        # The object was replaced between reading its record and opening its bytes: the new
+        # version is complete, so answer with it.
+        return _read_once(svc, call, head)
+
+
+def _read_once(svc: S3Service, call: S3Call, head: bool) -> S3Reply:
     obj = _find(svc, call)
     try:
         check_conditions(
