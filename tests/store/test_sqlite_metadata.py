@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import pytest
 from rolegate.model import AccessKey, AccessKeyStatus, Role, Tag
 from rolegate.services.derived_cache import DerivedCache
 from rolegate.store import AlreadyExists, open_metadata_store
+from rolegate.store.sqlite_metadata import DATA_VERSION_POLL
 
 NOW = datetime(2026, 11, 28, tzinfo=UTC)
 
@@ -64,6 +66,7 @@ def test_commits_from_another_connection_change_the_generation(tmp_path: Path) -
     assert cache.get("roles", compute) == 0 and len(calls) == 1
     other_process = open_metadata_store(tmp_path)  # as `rolegate account create` would
     other_process.insert(_role("late"))
+    time.sleep(DATA_VERSION_POLL * 1.5)  # other processes' commits are polled for, not pushed
     assert cache.get("roles", compute) == 1 and len(calls) == 2
     server_side.insert(_role("own"))
     assert cache.get("roles", compute) == 2

@@ -14,6 +14,7 @@ from rolegate.aws.sigv4 import HttpRequest, SignedAuth, SigV4Verifier
 from rolegate.model import AccessKey, AccessKeyStatus, Role, Session, SessionKind, Tag, User
 from rolegate.policy.principal import Principal, PrincipalType
 from rolegate.services.call import Caller
+from rolegate.services.derived_cache import DerivedCache
 from rolegate.services.sts.tokens import SessionTokens, invalid_token
 from rolegate.store import MetadataStore
 
@@ -34,6 +35,8 @@ class Authenticator:
         self._store = store
         self._tokens = tokens
         self.verifier = SigV4Verifier()
+        # A session's principal (its role's tags merged with the session's) until IAM changes.
+        self._session_callers: DerivedCache[str, Caller] = DerivedCache(store)
 
     def authenticate(
         self, auth: SignedAuth, request: HttpRequest, payload_sha256: str | None, now: datetime
@@ -74,6 +77,11 @@ class Authenticator:
         )
 
     def _session_caller(self, session: Session) -> Caller:
+        return self._session_callers.get(
+            session.access_key_id, lambda: self._load_session_caller(session)
+        )
+
+    def _load_session_caller(self, session: Session) -> Caller:
         if session.kind is SessionKind.USER:
             if session.user_name is None:
                 root = f"arn:aws:iam::{session.account_id}:root"

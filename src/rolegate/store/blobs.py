@@ -68,6 +68,8 @@ class BlobStore:
 
     def __init__(self, root: Path) -> None:
         self._root = root
+        # Paths built as strings: on a 1 KiB GET, pathlib's objects cost more than the read.
+        self._root_text = os.fspath(root)
         self._tmp = root / TMP_DIR
         self._durable: set[Path] = set()
         self._dir_lock = threading.Lock()
@@ -105,8 +107,12 @@ class BlobStore:
     def size(self, blob_id: str) -> int:
         return self.path(blob_id).stat().st_size
 
+    def _path_text(self, blob_id: str) -> str:
+        check_blob_id(blob_id)
+        return f"{self._root_text}/{blob_id[:2]}/{blob_id[2:4]}/{blob_id}"
+
     def exists(self, blob_id: str) -> bool:
-        return self.path(blob_id).is_file()
+        return os.path.isfile(self._path_text(blob_id))
 
     def read_range(self, blob_id: str, start: int, length: int) -> Iterator[bytes]:
         """`length` bytes from `start` in chunks of at most CHUNK bytes.
@@ -117,7 +123,7 @@ class BlobStore:
         """
         if start < 0 or length < 0:
             raise ValueError("start and length must not be negative")
-        handle = self.path(blob_id).open("rb", buffering=0)
+        handle = open(self._path_text(blob_id), "rb", buffering=0)  # noqa: SIM115 - closed by chunks()
         return chunks(handle, blob_id, start, length)
 
     def read_segments(

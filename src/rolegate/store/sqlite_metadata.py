@@ -12,6 +12,7 @@ import os
 import secrets
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -35,6 +36,7 @@ CREATE TABLE IF NOT EXISTS server_secrets (name TEXT PRIMARY KEY, value BLOB NOT
 """
 
 _ENCODER = msgspec.json.Encoder()
+DATA_VERSION_POLL = 0.05
 
 
 def _lookup_of(record: Record) -> str | None:
@@ -49,6 +51,8 @@ class SqliteMetadataStore:
         self._write_lock = threading.RLock()
         self._decoders: dict[type, msgspec.json.Decoder[object]] = {}
         self._commits = 0
+        self._data_version = 0
+        self._polled_at = -DATA_VERSION_POLL
         with self._connection() as conn:
             conn.executescript(_SCHEMA)
         # The database holds root secrets: readable by its owner only.
@@ -166,9 +170,16 @@ class SqliteMetadataStore:
                 self._local.depth = 0
 
     def generation(self) -> tuple[int, int]:
-        # `data_version` changes when *other* connections commit; our own commits are counted.
-        row = self._connection().execute("PRAGMA data_version").fetchone()
-        return (self._commits, int(row[0]))
+        # Our own commits are counted, so they show at once. `data_version` changes when *other*
+        # connections commit (`rolegate account create`, a second server); it is polled at most
+        # every DATA_VERSION_POLL seconds, as a query per request cost more than the policy work
+        # it guards. Another process's IAM change is seen within that interval.
+        now = time.monotonic()
+        if now - self._polled_at >= DATA_VERSION_POLL:
+            row = self._connection().execute("PRAGMA data_version").fetchone()
+            self._data_version = int(row[0])
+            self._polled_at = now
+        return (self._commits, self._data_version)
 
     def server_secret(self, name: str) -> bytes:
         conn = self._connection()
