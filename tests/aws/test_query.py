@@ -11,11 +11,13 @@ next to each test.
 
 from __future__ import annotations
 
+import functools
 import json
+import re
 from collections.abc import Callable, Iterator, Mapping
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, unquote_to_bytes, urlencode
 
 import botocore.session  # type: ignore[import-untyped]
 import pytest
@@ -24,10 +26,14 @@ from botocore.config import Config  # type: ignore[import-untyped]
 from botocore.exceptions import ClientError  # type: ignore[import-untyped]
 from botocore.parsers import create_parser  # type: ignore[import-untyped]
 from botocore.serialize import create_serializer  # type: ignore[import-untyped]
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from rolegate.aws.errors import AwsError, internal_error
 from rolegate.aws.query import QueryProtocol, encode_policy_document, parse_form, protocol_for
-from rolegate.aws.shapes import compile_pattern
+from rolegate.aws.query_response import escape_text, xml_text
+from rolegate.aws.shapes import compile_pattern, format_timestamp
+from rolegate.aws.validation import validation_errors, validation_message
 
 ROLE_ARN = "arn:aws:iam::123456789012:role/app/Reader"
 TRUST = json.dumps(
@@ -890,3 +896,203 @@ def test_serialize_error_wire_shape() -> None:
         "Message": "User: <x> & y is not authorized",
     }
     assert parsed["ResponseMetadata"]["RequestId"] == "req-9"
+
+
+# --- fast paths agree with the general ones -------------------------------------------------------
+#
+# The request and response paths short-cut the general code for common inputs (see the modules);
+# these properties hold each short cut to the general rule it replaces.
+
+# Pieces that exercise the form decoder's branches: escapes (ASCII, UTF-8, malformed, truncated),
+# '+', separators, backslashes (the escape codec's own syntax) and raw non-ASCII / non-UTF-8 bytes.
+_FORM_PIECES = [
+    b"a", b"Key", b"=", b"&", b"+", b"%", b"%4", b"%41", b"%2B", b"%26", b"%3D", b"%C3", b"%A9",
+    b"%c3%a9", b"%E2%82%AC", b"%F0%9F%98%80", b"%FF", b"%zz", b"%%", b"\\", b"\\x41", b"\\u00e9",
+    b"\xc3", b"\xa9", "é".encode(), "€".encode(), b".", b"1",
+]  # fmt: skip
+
+
+def _reference_pairs(raw: bytes) -> dict[str, str]:
+    """The plain rule: split on '&', then '=', '+' is a space, percent-decode bytes, UTF-8."""
+    pairs: dict[str, str] = {}
+    for piece in raw.split(b"&"):
+        if piece:
+            name, _, value = piece.partition(b"=")
+            decode = [unquote_to_bytes(part.replace(b"+", b" ")).decode() for part in (name, value)]
+            pairs[decode[0]] = decode[1]
+    return pairs
+
+
+@given(st.lists(st.sampled_from(_FORM_PIECES), max_size=12).map(b"".join) | st.binary())
+def test_parse_form_follows_the_plain_rule(raw: bytes) -> None:
+    try:
+        expected = _reference_pairs(raw)
+    except UnicodeDecodeError:
+        assert _error(lambda: parse_form(raw, b"")).code == "InvalidQueryParameter"
+        assert _error(lambda: parse_form(b"", raw)).code == "InvalidQueryParameter"
+    else:
+        assert parse_form(raw, b"") == expected
+        assert parse_form(b"", raw) == expected
+
+
+@given(st.text(st.sampled_from("ab=&+%419cCfF\\xé€😀 \x00")) | st.text())
+def test_parse_form_reads_text_as_parse_qsl_does(text: str) -> None:
+    try:
+        expected = dict(parse_qsl(text, keep_blank_values=True, errors="strict"))
+    except UnicodeDecodeError:
+        assert _error(lambda: parse_form(text.encode(), b"")).code == "InvalidQueryParameter"
+    else:
+        assert parse_form(text.encode(), b"") == expected
+
+
+_XML_ALPHABET = st.sampled_from(
+    "aZ09 :/+=<>&\"'\r\n\t\x00\x08\x0b\x1f\x7f\x85\ud7ff\ufffe\uffffé😀"
+)
+
+
+@given(st.text(_XML_ALPHABET) | st.text() | st.text(_XML_ALPHABET, min_size=100, max_size=300))
+def test_xml_text_short_cut_escapes_as_the_general_escape(text: str) -> None:
+    assert xml_text(text) == escape_text(text)
+    long_text = text + "x" * 100  # the other short cut, for long values
+    assert xml_text(long_text) == escape_text(long_text)
+
+
+_ZONES = (
+    st.none()
+    | st.just(UTC)
+    | st.builds(
+        timezone, st.timedeltas(min_value=timedelta(hours=-23), max_value=timedelta(hours=23))
+    )
+)
+
+
+@given(st.datetimes(min_value=datetime(2, 1, 1), max_value=datetime(9998, 1, 1), timezones=_ZONES))
+def test_format_timestamp_is_iso_8601_utc_seconds(value: datetime) -> None:
+    utc = value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    assert format_timestamp(value) == (
+        f"{utc.year:04d}-{utc.month:02d}-{utc.day:02d}"
+        f"T{utc.hour:02d}:{utc.minute:02d}:{utc.second:02d}Z"
+    )
+
+
+# --- every operation's shapes, with random values -------------------------------------------------
+
+
+@functools.cache
+def _cached_model(service: str) -> Any:
+    return _model(service)
+
+
+def _operations(service: str) -> list[str]:
+    return sorted(_cached_model(service).operation_names)
+
+
+_ALL_OPERATIONS = [(service, name) for service in ("iam", "sts") for name in _operations(service)]
+
+
+def _values(shape: Any, *, response: bool = False) -> st.SearchStrategy[Any]:
+    """Values of a botocore shape, valid and not (wrong lengths, patterns, enums, ranges)."""
+    kind, metadata = shape.type_name, shape.metadata
+    if kind == "structure":
+        members = {name: _nested(member, response) for name, member in shape.members.items()}
+        return st.fixed_dictionaries({}, optional=members)
+    if kind == "list":
+        return st.lists(_nested(shape.member, response), max_size=3)
+    if kind == "map":
+        keys, values = _values(shape.key, response=response), _nested(shape.value, response)
+        return st.dictionaries(keys, values, min_size=1, max_size=3)
+    if kind == "string":
+        # A response carries any text XML can; a request any text at all.
+        text = st.text(_XML_ALPHABET, max_size=8) if response else st.text(max_size=8)
+        options = [text]
+        if "enum" in metadata:
+            options.append(st.sampled_from(metadata["enum"]))
+        pattern = compile_pattern(metadata["pattern"]) if "pattern" in metadata else None
+        if pattern is not None:
+            options.append(st.from_regex(pattern, fullmatch=True))
+        if "min" in metadata:
+            options.append(
+                st.text("ab", min_size=int(metadata["min"]), max_size=int(metadata["min"]))
+            )
+        if response:
+            # Characters XML 1.0 cannot carry are replaced; they cannot round-trip.
+            return st.one_of(options).map(
+                lambda text: re.sub("[^\t\n\r -\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]", "", text)
+            )
+        return st.one_of(options)
+    if kind in ("integer", "long"):
+        low = max(int(metadata.get("min", -(2**31))) - 2, -(2**31))
+        high = min(int(metadata.get("max", 2**31 - 1)) + 2, 2**31 - 1)
+        return st.integers(low, high)
+    if kind == "boolean":
+        return st.booleans()
+    if kind == "timestamp":
+        return st.datetimes(datetime(1970, 1, 1), datetime(2100, 1, 1), timezones=st.just(UTC)).map(
+            lambda value: value.replace(microsecond=0)
+        )
+    if kind == "blob":
+        return st.binary(max_size=12)
+    raise AssertionError(f"no strategy for {kind}")
+
+
+def _nested(shape: Any, response: bool) -> st.SearchStrategy[Any]:
+    # botocore sends nothing for an empty structure inside another, so it cannot round-trip.
+    values = _values(shape, response=response)
+    return values.filter(bool) if shape.type_name == "structure" else values
+
+
+@functools.cache
+def _input_values(service: str, operation: str) -> st.SearchStrategy[Any]:
+    return _values(_cached_model(service).operation_model(operation).input_shape)
+
+
+@functools.cache
+def _output_values(service: str, operation: str) -> st.SearchStrategy[Any]:
+    return _values(_cached_model(service).operation_model(operation).output_shape, response=True)
+
+
+# The strategies of the models' patterns print as their (long) regular expressions.
+_BIG_REPRS = pytest.mark.filterwarnings("ignore:Generating overly large repr")
+_SLOW = settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
+
+
+@_SLOW
+@_BIG_REPRS
+@given(st.data())
+def test_requests_round_trip_and_validate_like_the_model_walk(data: st.DataObject) -> None:
+    service, operation = data.draw(st.sampled_from(_ALL_OPERATIONS))
+    shape = _cached_model(service).operation_model(operation).input_shape
+    if shape is None:
+        return
+    params = data.draw(_input_values(service, operation))
+    # Without botocore's own checks, so invalid params are sent too.
+    serializer = create_serializer("query", include_validation=False)
+    request = serializer.serialize_to_request(
+        params, _cached_model(service).operation_model(operation)
+    )
+    form = parse_form(urlencode(request["body"]).encode(), b"")
+    try:
+        parsed = protocol_for(service).parse_request(form)
+    except AwsError as error:
+        # The fast check refused them: the walk must find what it found.
+        assert error.code == "ValidationError"
+        assert error.message == validation_message(validation_errors(shape, params))
+    else:
+        assert parsed == (operation, params)
+        assert validation_errors(shape, params) == []
+
+
+@_SLOW
+@_BIG_REPRS
+@given(st.data())
+def test_responses_round_trip(data: st.DataObject) -> None:
+    service, operation = data.draw(st.sampled_from(_ALL_OPERATIONS))
+    shape = _cached_model(service).operation_model(operation).output_shape
+    if shape is None:
+        return
+    result = data.draw(_output_values(service, operation))
+    body = protocol_for(service).serialize_response(operation, result, REQUEST_ID)
+    response = {"body": body, "headers": {}, "status_code": 200}
+    parsed = create_parser("query").parse(response, shape)
+    assert parsed.pop("ResponseMetadata")["RequestId"] == REQUEST_ID
+    assert parsed == result

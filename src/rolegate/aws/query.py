@@ -21,15 +21,22 @@ reference lists them):
 from __future__ import annotations
 
 import functools
+import threading
 from collections.abc import Mapping
 
 from botocore.loaders import create_loader  # type: ignore[import-untyped]
 from botocore.model import ServiceModel  # type: ignore[import-untyped]
 
 from rolegate.aws.errors import AwsError, validation_error
-from rolegate.aws.query_request import parse_form, read_input
-from rolegate.aws.query_response import encode_policy_document, serialize_error, serialize_result
-from rolegate.aws.validation import validation_errors, validation_message
+from rolegate.aws.query_request import InputReader, parse_form
+from rolegate.aws.query_response import (
+    ResponsePlan,
+    ResponseWriter,
+    encode_policy_document,
+    serialize_error,
+)
+from rolegate.aws.shapes import Facts, FactsMemo, Shape, shape_facts
+from rolegate.aws.validation import Validator, validation_errors, validation_message
 
 __all__ = ["QueryProtocol", "encode_policy_document", "parse_form", "protocol_for"]
 
@@ -40,8 +47,24 @@ def _service_model(service_name: str) -> ServiceModel:
     return ServiceModel(loader.load_service_model(service_name, "service-2"), service_name)
 
 
+class _Input:
+    """What parsing one operation's requests needs, read from its input shape once."""
+
+    __slots__ = ("reader", "shape", "valid")
+
+    def __init__(self, shape: Shape, facts: Facts) -> None:
+        self.shape = shape
+        self.reader = InputReader(facts)
+        self.valid = Validator(facts)
+
+
 class QueryProtocol:
-    """One Query-protocol service (`iam` or `sts`): its operations, parsing and serializing."""
+    """One Query-protocol service (`iam` or `sts`): its operations, parsing and serializing.
+
+    Each operation's input and output shapes are read from the botocore model on its first
+    request and kept as plain plans (see `shapes.Facts`), so later requests do not touch
+    botocore's Shape objects.
+    """
 
     def __init__(self, service_name: str) -> None:
         model = _service_model(service_name)
@@ -52,6 +75,13 @@ class QueryProtocol:
         self.api_version: str = str(model.api_version)
         self.xml_namespace: str = str(model.metadata["xmlNamespace"])
         self._operations = frozenset(str(name) for name in model.operation_names)
+        # Plans are built on an operation's first use, under the lock: a half-built one (the
+        # memo holds shapes before their members are read) must not be seen by another thread.
+        self._lock = threading.Lock()
+        self._facts: FactsMemo = {}
+        self._inputs: dict[str, _Input | None] = {}
+        self._outputs: dict[str, ResponsePlan] = {}
+        self._writer = ResponseWriter(self.xml_namespace)
 
     def operation_names(self) -> frozenset[str]:
         return self._operations
@@ -70,25 +100,42 @@ class QueryProtocol:
             raise AwsError(
                 "InvalidAction", f"Could not find operation {action} for version {version}"
             )
-        operation = self._model.operation_model(action)
-        shape = operation.input_shape
-        if shape is None:
+        plan = self._inputs[action] if action in self._inputs else self._input_plan(action)
+        if plan is None:
             return action, {}
-        params = read_input(shape, form)
-        errors = validation_errors(shape, params)
-        if errors:
-            raise validation_error(validation_message(errors))
+        params = plan.reader.read(form)
+        if not plan.valid(params):
+            # Only now are the messages worded, in the model's order, from the botocore shape.
+            errors = validation_errors(plan.shape, params)
+            if errors:
+                raise validation_error(validation_message(errors))
         return action, params
 
     def serialize_response(
         self, operation: str, result: Mapping[str, object], request_id: str
     ) -> bytes:
         """The XML body of a successful `operation`; `result` is in botocore's output shape."""
-        output_shape = self._model.operation_model(operation).output_shape
-        return serialize_result(operation, output_shape, self.xml_namespace, result, request_id)
+        plan = self._outputs.get(operation) or self._output_plan(operation)
+        return plan.serialize(result, request_id)
 
     def serialize_error(self, error: AwsError, request_id: str) -> bytes:
         return serialize_error(self.xml_namespace, error, request_id)
+
+    def _input_plan(self, action: str) -> _Input | None:
+        with self._lock:
+            if action not in self._inputs:
+                shape = self._model.operation_model(action).input_shape
+                facts = None if shape is None else shape_facts(shape, self._facts)
+                self._inputs[action] = None if facts is None else _Input(shape, facts)
+            return self._inputs[action]
+
+    def _output_plan(self, operation: str) -> ResponsePlan:
+        with self._lock:
+            if operation not in self._outputs:
+                shape = self._model.operation_model(operation).output_shape
+                output = None if shape is None else (shape, shape_facts(shape, self._facts))
+                self._outputs[operation] = self._writer.plan(operation, output)
+            return self._outputs[operation]
 
 
 @functools.cache

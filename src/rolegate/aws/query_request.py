@@ -17,21 +17,14 @@ Unknown keys are ignored (the signature's own X-Amz-* parameters arrive this way
 
 from __future__ import annotations
 
-import base64
-import binascii
-import math
-import re
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+import codecs
+from collections.abc import Callable, Mapping
+from operator import itemgetter
+from typing import Any
 from urllib.parse import unquote_to_bytes
 
 from rolegate.aws.errors import AwsError
-from rolegate.aws.shapes import Shape, is_flattened, parse_timestamp, serialized_name
-
-_INTEGER = re.compile(r"[+-]?[0-9]+")
-_FLOAT = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
-# Java int / long, which is what AWS deserializes `integer` / `long` members into.
-_BOUNDS = {"integer": 2**31, "long": 2**63}
+from rolegate.aws.shapes import Facts, TextReader, UnreadableText, text_reader
 
 
 def parse_form(body: bytes, query_string: bytes) -> dict[str, str]:
@@ -44,173 +37,326 @@ def parse_form(body: bytes, query_string: bytes) -> dict[str, str]:
     `InvalidQueryParameter` (400): "The AWS query string is malformed or does not adhere to AWS
     standards" (IAM API reference, Common Errors).
     """
+    if not query_string:
+        return _decode_pairs(body)
     form = _decode_pairs(query_string)
-    form.update(_decode_pairs(body))
+    if body:
+        form.update(_decode_pairs(body))
     return form
 
 
 def _decode_pairs(raw: bytes) -> dict[str, str]:
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return _decode_pairs_bytewise(raw)
+    # Valid UTF-8 as a whole is valid UTF-8 in every piece ('&' and '=' are ASCII), so the body
+    # is decoded once and only the pieces that have escapes are unescaped.
     pairs: dict[str, str] = {}
-    for piece in raw.split(b"&"):
-        if not piece:
-            continue
-        name, _, value = piece.partition(b"=")
-        pairs[_unescape(name)] = _unescape(value)
+    for piece in text.split("&"):
+        if piece:
+            name, _, value = piece.partition("=")
+            if "%" in name or "+" in name:
+                name = _unescape(name)
+            if "%" in value or "+" in value:
+                value = _unescape(value)
+            pairs[name] = value
     return pairs
 
 
-def _unescape(raw: bytes) -> str:
+def _decode_pairs_bytewise(raw: bytes) -> dict[str, str]:
+    # Raw bytes that are not UTF-8 may still become UTF-8 once percent-decoded, piece by piece
+    # (`\xc3%A9` is 'é'), so this path decodes each name and value on its own.
+    pairs: dict[str, str] = {}
+    for piece in raw.split(b"&"):
+        if piece:
+            name, _, value = piece.partition(b"=")
+            pairs[_unescape_bytes(name)] = _unescape_bytes(value)
+    return pairs
+
+
+_unicode_escape_decode = codecs.unicode_escape_decode
+
+
+def _unescape(text: str) -> str:
+    text = text.replace("+", " ")
+    if text.isascii() and "\\" not in text:
+        # urllib's unquote loops in Python over every escape (~0.5 µs each, and an ARN has six);
+        # the C `unicode_escape` codec reads `\xHH` exactly as unquote reads `%HH`, as long as
+        # there is no other backslash in the text and every '%' starts a well-formed escape
+        # (otherwise the codec raises and unquote, which keeps a stray '%', decides).
+        try:
+            decoded: str = _unicode_escape_decode(text.replace("%", "\\x"))[0]
+        except UnicodeDecodeError:
+            return _unescape_bytes(text.encode("ascii"))
+        if decoded.isascii():
+            return decoded
+        # Escapes above %7F are UTF-8 bytes, which the codec read as Latin-1 characters.
+        try:
+            return decoded.encode("latin-1").decode("utf-8")
+        except UnicodeDecodeError:
+            raise _not_utf8() from None
+    return _unescape_bytes(text.encode("utf-8"))
+
+
+def _unescape_bytes(raw: bytes) -> str:
     try:
         return unquote_to_bytes(raw.replace(b"+", b" ")).decode("utf-8")
     except UnicodeDecodeError:
-        raise AwsError(
-            "InvalidQueryParameter",
-            "The AWS query string is malformed or does not adhere to AWS standards: "
-            "a parameter is not valid UTF-8 after percent-decoding.",
-        ) from None
+        raise _not_utf8() from None
 
 
-@dataclass(slots=True)
-class _Node:
-    """One dotted key segment: `Tags.member.1.Key` is Tags -> member -> 1 -> Key."""
-
-    value: str | None = None
-    children: dict[str, _Node] = field(default_factory=dict)
-
-
-def _tree(form: Mapping[str, str]) -> _Node:
-    root = _Node()
-    for key, value in form.items():
-        node = root
-        for segment in key.split("."):
-            node = node.children.setdefault(segment, _Node())
-        node.value = value
-    return root
+def _not_utf8() -> AwsError:
+    return AwsError(
+        "InvalidQueryParameter",
+        "The AWS query string is malformed or does not adhere to AWS standards: "
+        "a parameter is not valid UTF-8 after percent-decoding.",
+    )
 
 
-def read_input(shape: Shape, form: Mapping[str, str]) -> dict[str, object]:
-    """The parameters of an operation whose input is `shape`, typed as botocore types them.
+# The dotted keys as a tree: `Tags.member.1.Key` is Tags -> member -> 1 -> Key. A node is a
+# plain dict of its children by segment (a dict costs a third of a small object to make, and a
+# request makes one per segment); its own value, if the form has one, is under ".", which no
+# segment can be since segments are split at dots.
+_Node = dict[str, Any]
+_VALUE = "."
+_EMPTY: _Node = {}
 
-    Raises AwsError `MalformedInput` (400) for a value that cannot be read as its member's type;
-    STS answers a DurationSeconds that is not a number with this code (seen in public issue
-    aws-azure-login/aws-azure-login#30), the message is rolegate's own.
-    """
-    return _structure(shape, _tree(form), "")
 
-
-def _structure(shape: Shape, node: _Node, prefix: str) -> dict[str, object]:
-    params: dict[str, object] = {}
-    for name, member in shape.members.items():
-        key = _member_key(member, name)
-        child = node.children.get(key)
+def _insert(root: _Node, segments: list[str], value: str) -> None:
+    node = root
+    for segment in segments:
+        child = node.get(segment)
         if child is None:
-            continue
-        value = _read(member, child, f"{prefix}{key}")
-        if value is not None:
-            params[name] = value
-    return params
+            child = node[segment] = {}
+        node = child
+    node[_VALUE] = value
 
 
-def _member_key(member: Shape, name: str) -> str:
+def _segment(name: str) -> str:
+    """A serialized name as a child's segment. A name with a dot matches no segment, as it
+    should (it can never be sent), except "." itself, which would find the node's own value."""
+    return ".." if name == _VALUE else name
+
+
+class InputReader:
+    """Reads the params of one operation whose input shape is `facts`, planned once.
+
+    Scalar members are looked up in the form by their key directly. Lists, maps and structures
+    are read from a tree of the dotted keys, built per request only from the keys that belong to
+    such a member (most requests have none), so unknown keys cost nothing beyond one look.
+    """
+
+    __slots__ = ("_complex_keys", "_fields")
+
+    def __init__(self, facts: Facts) -> None:
+        readers = _Readers()
+        # (param name, form key, text reader (None: a string, kept as text), reader if nested)
+        self._fields: list[tuple[str, str, TextReader | None, _Read | None]] = [
+            (name, key, None, readers.of(member))
+            if member.kind in _NESTED
+            else (name, key, text_reader(member.kind), None)
+            for name, key, member in _keyed_members(facts)
+        ]
+        self._complex_keys = frozenset(key for _, key, _, nested in self._fields if nested)
+
+    def read(self, form: Mapping[str, str]) -> dict[str, object]:
+        """The params, typed as botocore types them.
+
+        Raises AwsError `MalformedInput` (400) for a value that cannot be read as its member's
+        type; STS answers a DurationSeconds that is not a number with this code (seen in public
+        issue aws-azure-login/aws-azure-login#30), the message is rolegate's own.
+        """
+        tree: _Node = _EMPTY
+        if self._complex_keys:
+            complex_keys = self._complex_keys
+            for key, item in form.items():
+                if "." in key:
+                    segments = key.split(".")
+                    if segments[0] not in complex_keys:
+                        continue
+                elif key in complex_keys:
+                    segments = [key]
+                else:
+                    continue
+                if tree is _EMPTY:
+                    tree = {}
+                _insert(tree, segments, item)
+        params: dict[str, object] = {}
+        get = form.get
+        for name, key, read_text, nested in self._fields:
+            if nested is None:
+                text = get(key)
+                if text is None:
+                    continue
+                value: object = text if read_text is None else _scalar(read_text, text, key)
+            else:
+                node = tree.get(key)
+                if node is None:
+                    continue
+                value = nested(node, key)
+            if value is not None:
+                params[name] = value
+        return params
+
+
+_NESTED = frozenset({"structure", "list", "map"})
+
+# Reads one value from its node of the key tree (None: absent); `key` is the value's form key,
+# for a MalformedInput message.
+_Read = Callable[[_Node, str], object]
+
+
+def _keyed_members(facts: Facts) -> list[tuple[str, str, Facts]]:
+    """(name, form key, shape) of a structure's members, in model order."""
+    keyed = []
+    for member in facts.members:
+        key = _member_key(member.facts, member.name)
+        # A dotted key names nested segments, never this member: such a member cannot be sent.
+        if "." not in key:
+            keyed.append((member.name, key, member.facts))
+    return keyed
+
+
+def _member_key(member: Facts, name: str) -> str:
     # A flattened list with a named member is keyed by that name (botocore's QuerySerializer
     # replaces the member's own name with it).
-    if member.type_name == "list" and is_flattened(member):
-        named = member.member.serialization.get("name")
+    if member.kind == "list" and member.flattened and member.member is not None:
+        named = member.member.location_name
         if named:
-            return str(named)
-    return serialized_name(member, name)
+            return named
+    return member.location_name or name
 
 
-def _read(shape: Shape, node: _Node, key: str) -> object:
-    kind = shape.type_name
-    if kind == "structure":
-        return _structure(shape, node, f"{key}.")
-    if kind == "list":
-        return _list(shape, node, key)
-    if kind == "map":
-        return _map(shape, node, key)
-    if node.value is None:
+class _Readers:
+    """The readers of nested shapes, one per shape, each a closure over its shape's plan."""
+
+    def __init__(self) -> None:
+        self._memo: dict[Facts, _Read] = {}
+
+    def of(self, facts: Facts) -> _Read:
+        found = self._memo.get(facts)
+        if found is not None:
+            return found
+        # Stored before it is built, so a recursive shape's reader calls back into itself.
+        cell: list[_Read] = []
+
+        def forward(node: _Node, key: str) -> object:
+            return cell[0](node, key)
+
+        self._memo[facts] = forward
+        read: _Read
+        if facts.kind == "structure":
+            read = self._structure(facts)
+        elif facts.kind == "list":
+            read = self._list(facts)
+        elif facts.kind == "map":
+            read = self._map(facts)
+        else:
+            read = _scalar_reader(text_reader(facts.kind))
+        cell.append(read)
+        self._memo[facts] = read
+        return read
+
+    def _structure(self, facts: Facts) -> _Read:
+        # (param name, key segment, reader; None for a string, whose value is the node's text)
+        fields = [
+            (name, key, None if text_reader(member.kind) is None else self.of(member))
+            for name, key, member in _keyed_members(facts)
+        ]
+
+        def read(node: _Node, key: str) -> dict[str, object]:
+            params: dict[str, object] = {}
+            for name, segment, read_member in fields:
+                child = node.get(segment)
+                if child is None:
+                    continue
+                value = (
+                    child.get(_VALUE)
+                    if read_member is None
+                    else read_member(child, f"{key}.{segment}")
+                )
+                if value is not None:
+                    params[name] = value
+            return params
+
+        return read
+
+    def _list(self, facts: Facts) -> _Read:
+        assert facts.member is not None
+        read_element = self.of(facts.member)
+        element = None if facts.flattened else _segment(facts.member.location_name or "member")
+
+        def read(node: _Node, key: str) -> list[object]:
+            if element is not None:
+                # `Name=` alone (botocore's spelling of an empty list) has no `member` child.
+                node = node.get(element, _EMPTY)
+                key = f"{key}.{element}"
+            return [read_element(child, f"{key}.{index}") for index, child in _numbered(node)]
+
+        return read
+
+    def _map(self, facts: Facts) -> _Read:
+        assert facts.key is not None and facts.value is not None
+        read_key, read_value = self.of(facts.key), self.of(facts.value)
+        key_name = _segment(facts.key.location_name or "key")
+        value_name = _segment(facts.value.location_name or "value")
+        flattened = facts.flattened
+
+        def read(node: _Node, key: str) -> dict[object, object]:
+            if not flattened:
+                node = node.get("entry", _EMPTY)
+                key = f"{key}.entry"
+            entries: dict[object, object] = {}
+            for index, entry in _numbered(node):
+                key_node = entry.get(key_name)
+                if key_node is None:
+                    continue  # an entry without a key cannot be placed in the map
+                entry_key = read_key(key_node, f"{key}.{index}.{key_name}")
+                value_node = entry.get(value_name)
+                entries[entry_key] = (
+                    None
+                    if value_node is None
+                    else read_value(value_node, f"{key}.{index}.{value_name}")
+                )
+            return entries
+
+        return read
+
+
+def _scalar_reader(read_text: TextReader | None) -> _Read:
+    def read(node: _Node, key: str) -> object:
+        text: str | None = node.get(_VALUE)
+        if text is None or read_text is None:
+            return text
+        return _scalar(read_text, text, key)
+
+    return read
+
+
+def _scalar(read_text: TextReader, text: str, key: str) -> object:
+    if not text:
+        # An empty number/boolean/timestamp carries no value; treat it as absent so a required
+        # member is reported as null by validation rather than as malformed.
         return None
-    return _scalar(shape, node.value, key)
+    try:
+        return read_text(text)
+    except UnreadableText as error:
+        raise _malformed(key, text, error.expected) from None
 
 
-def _list(shape: Shape, node: _Node, key: str) -> list[object]:
-    if not is_flattened(shape):
-        # `Name=` alone (botocore's spelling of an empty list) has no `member` child.
-        element = serialized_name(shape.member, "member")
-        node = node.children.get(element, _Node())
-        key = f"{key}.{element}"
-    items: list[object] = []
-    for index, child in _numbered(node):
-        items.append(_read(shape.member, child, f"{key}.{index}"))
-    return items
-
-
-def _map(shape: Shape, node: _Node, key: str) -> dict[object, object]:
-    if not is_flattened(shape):
-        node = node.children.get("entry", _Node())
-        key = f"{key}.entry"
-    key_name = serialized_name(shape.key, "key")
-    value_name = serialized_name(shape.value, "value")
-    entries: dict[object, object] = {}
-    for index, entry in _numbered(node):
-        key_node = entry.children.get(key_name)
-        if key_node is None:
-            continue  # an entry without a key cannot be placed in the map
-        entry_key = _read(shape.key, key_node, f"{key}.{index}.{key_name}")
-        value_node = entry.children.get(value_name)
-        value = (
-            None
-            if value_node is None
-            else _read(shape.value, value_node, f"{key}.{index}.{value_name}")
-        )
-        entries[entry_key] = value
-    return entries
+_first = itemgetter(0)
 
 
 def _numbered(node: _Node) -> list[tuple[int, _Node]]:
     """The 1-based numbered children in index order; other names are not list elements."""
     numbered = [
         (int(name), child)
-        for name, child in node.children.items()
+        for name, child in node.items()
         if name.isascii() and name.isdigit() and int(name) > 0
     ]
-    return sorted(numbered, key=lambda pair: pair[0])
-
-
-def _scalar(shape: Shape, text: str, key: str) -> object:
-    kind = shape.type_name
-    if kind in ("string", "character"):
-        return text
-    if text == "":
-        # An empty number/boolean/timestamp carries no value; treat it as absent so a required
-        # member is reported as null by validation rather than as malformed.
-        return None
-    if kind in _BOUNDS:
-        bound = _BOUNDS[kind]
-        if _INTEGER.fullmatch(text) and -bound <= int(text) < bound:
-            return int(text)
-        raise _malformed(key, text, "an integer")
-    if kind == "boolean":
-        # Lenient on case; anything but true/false is refused.
-        if text.lower() in ("true", "false"):
-            return text.lower() == "true"
-        raise _malformed(key, text, "a boolean (true or false)")
-    if kind in ("float", "double"):
-        if _FLOAT.fullmatch(text) and math.isfinite(float(text)):
-            return float(text)
-        raise _malformed(key, text, "a number")
-    if kind == "timestamp":
-        try:
-            return parse_timestamp(text)
-        except (ValueError, OverflowError, OSError):
-            raise _malformed(key, text, "an ISO 8601 timestamp") from None
-    if kind == "blob":
-        try:
-            return base64.b64decode(text, validate=True)
-        except (binascii.Error, ValueError):
-            raise _malformed(key, text, "base64-encoded data") from None
-    return text
+    # By index only, stably: `1` and `01` are both element 1, in the form's order.
+    return sorted(numbered, key=_first)
 
 
 def _malformed(key: str, text: str, expected: str) -> AwsError:
