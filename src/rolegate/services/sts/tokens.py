@@ -53,7 +53,8 @@ class SessionTokens:
         self._opened: dict[str, Session] = {}
 
     def secret_for(self, access_key_id: str) -> str:
-        digest = hmac.new(self._secret_key, access_key_id.encode(), hashlib.sha256).digest()
+        # hmac.digest: OpenSSL's one-shot HMAC, several times cheaper than hmac.new().digest().
+        digest = hmac.digest(self._secret_key, access_key_id.encode(), "sha256")
         return base64.b64encode(digest).decode("ascii")[:40]
 
     def issue(self, session: Session) -> str:
@@ -64,7 +65,7 @@ class SessionTokens:
         form = _PLAIN
         if len(payload) > _DEFLATE_ABOVE:
             form, payload = _DEFLATED, zlib.compress(payload, 6)
-        mac = hmac.new(self._mac_key, form + payload, hashlib.sha256).digest()
+        mac = hmac.digest(self._mac_key, form + payload, "sha256")
         return base64.b64encode(form + mac + payload).decode("ascii")
 
     def open(self, token: str, access_key_id: str, now: datetime) -> Session:
@@ -90,7 +91,7 @@ class SessionTokens:
         if len(raw) <= 1 + _MAC_LENGTH or form not in (_PLAIN, _DEFLATED):
             raise invalid_token()
         mac, payload = raw[1 : 1 + _MAC_LENGTH], raw[1 + _MAC_LENGTH :]
-        expected = hmac.new(self._mac_key, form + payload, hashlib.sha256).digest()
+        expected = hmac.digest(self._mac_key, form + payload, "sha256")
         if not hmac.compare_digest(mac, expected):
             raise invalid_token()
         try:
