@@ -261,7 +261,7 @@ class _Readers:
     def _structure(self, facts: Facts) -> _Read:
         # (param name, key segment, reader; None for a string, whose value is the node's text)
         fields = [
-            (name, key, None if text_reader(member.kind) is None else self.of(member))
+            (name, key, None if member.kind in ("string", "character") else self.of(member))
             for name, key, member in _keyed_members(facts)
         ]
 

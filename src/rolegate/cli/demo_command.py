@@ -38,7 +38,7 @@ def _simulate(console: Console, title: str, argv: list[str]) -> None:
     # Imported here: the parser module imports this one to register the `demo` command.
     from rolegate.cli.main_parser import build_parser  # noqa: PLC0415
 
-    args = build_parser().parse_args([*argv, "--output", "table"])
+    args = build_parser(argv).parse_args([*argv, "--output", "table"])
     code = policy_commands.run_simulate(args)
     if code != 0:
         raise SystemExit(code)

@@ -9,7 +9,8 @@ from rolegate.cli.main_parser import build_parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    args = build_parser(arguments).parse_args(arguments)
     code: int = args.handler(args)
     return code
 

@@ -11,7 +11,7 @@ from rolegate.server.config import DEFAULT_PORT
 
 
 def register(groups: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = groups.add_parser("server", help="run the local IAM + STS endpoint")
+    parser = groups.add_parser("server", help="run the local IAM + STS + S3 endpoint")
     parser.add_argument(
         "--host",
         default="127.0.0.1",
