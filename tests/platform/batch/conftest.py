@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from tests.platform.identity_env import use_platform_identity
 from tests.rolegate_server import Credentials, RunningServer
 from tests.server.seed_world import Platform, trust_account
 
@@ -55,14 +56,6 @@ class BatchWorld:
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
-    data_dir: Path = tmp_path_factory.mktemp("rolegate") / "data"
-    running = RunningServer(data_dir).start()
-    yield running
-    running.stop()
-
-
-@pytest.fixture(scope="module")
 def world(server: RunningServer) -> BatchWorld:
     platform = Platform.create(server)
     customer = server.new_account()
@@ -86,13 +79,7 @@ def world(server: RunningServer) -> BatchWorld:
 
 @pytest.fixture
 def identity(world: BatchWorld, monkeypatch: pytest.MonkeyPatch) -> PlatformIdentity:
-    """The platform's own identity comes from the standard chain: here, the environment."""
-    for name in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_ENDPOINT_URL"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("AWS_CONFIG_FILE", "/dev/null")
-    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
-    for name, value in world.platform.operator.environment().items():
-        monkeypatch.setenv(name, value)
+    use_platform_identity(monkeypatch, world.platform.operator)
     return PlatformIdentity(endpoint_url=world.server.url)
 
 

@@ -1,11 +1,10 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
+from tests.platform.identity_env import use_platform_identity
 from tests.rolegate_server import Credentials, RunningServer
 from tests.server.seed_world import Platform, seed_permission_policy, trust_account
 
@@ -37,14 +36,6 @@ class BuildWorld:
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
-    data_dir: Path = tmp_path_factory.mktemp("rolegate") / "data"
-    running = RunningServer(data_dir).start()
-    yield running
-    running.stop()
-
-
-@pytest.fixture(scope="module")
 def world(server: RunningServer) -> BuildWorld:
     platform = Platform.create(server)
     customer = server.new_account()
@@ -67,11 +58,5 @@ def world(server: RunningServer) -> BuildWorld:
 
 @pytest.fixture
 def identity(world: BuildWorld, monkeypatch: pytest.MonkeyPatch) -> PlatformIdentity:
-    """The platform's own identity comes from the standard chain: here, the environment."""
-    for name in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_ENDPOINT_URL"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("AWS_CONFIG_FILE", "/dev/null")
-    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
-    for name, value in world.platform.operator.environment().items():
-        monkeypatch.setenv(name, value)
+    use_platform_identity(monkeypatch, world.platform.operator)
     return PlatformIdentity(endpoint_url=world.server.url)

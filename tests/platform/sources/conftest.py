@@ -11,6 +11,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from tests.platform.identity_env import use_platform_identity
 from tests.rolegate_server import Credentials, RunningServer
 from tests.server.seed_world import Platform, seed_permission_policy, seed_trust_policy
 
@@ -122,16 +123,6 @@ def world(server: RunningServer) -> SourcesWorld:
         roles["qwak-access-role"],
         roles["qwak-access-role-xid"],
     )
-
-
-def use_platform_identity(monkeypatch: pytest.MonkeyPatch, credentials: Credentials) -> None:
-    """The platform's own identity comes from the standard chain: here, the environment."""
-    for name in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_ENDPOINT_URL", "AWS_SESSION_TOKEN"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("AWS_CONFIG_FILE", "/dev/null")
-    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
-    for name, value in credentials.environment().items():
-        monkeypatch.setenv(name, value)
 
 
 @pytest.fixture(scope="session")

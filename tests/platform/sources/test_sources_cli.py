@@ -9,7 +9,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from tests.platform.sources.conftest import SourcesWorld, use_platform_identity
+from tests.platform.identity_env import use_platform_identity
+from tests.platform.sources.conftest import SourcesWorld
 from tests.rolegate_server import REGION, Credentials
 
 from rolegate.cli.main import main

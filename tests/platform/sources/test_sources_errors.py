@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from tests.platform.sources.conftest import BUCKET, EXTERNAL_ID, SourcesWorld, use_platform_identity
+from tests.platform.identity_env import use_platform_identity
+from tests.platform.sources.conftest import BUCKET, EXTERNAL_ID, SourcesWorld
 
 from rolegate.platform.errors import PlatformError
 from rolegate.platform.roles import PlatformIdentity

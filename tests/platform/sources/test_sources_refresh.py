@@ -13,7 +13,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from botocore.exceptions import ClientError
-from tests.platform.sources.conftest import BUCKET, SourcesWorld, use_platform_identity
+from tests.platform.identity_env import use_platform_identity
+from tests.platform.sources.conftest import BUCKET, SourcesWorld
 from tests.rolegate_server import Credentials, RunningServer
 
 from rolegate.platform.errors import PlatformError
