@@ -199,8 +199,19 @@ def test_validate_syntax_error_gives_line_and_column(tmp_path: Path) -> None:
     assert problem["Line"] == 4
 
 
-def test_demo_runs() -> None:
-    done = rolegate("demo")
+def test_offline_demo_runs() -> None:
+    done = rolegate("demo", "--offline")
     assert done.returncode == 0, done.stderr
     assert done.stdout.count("allowed") >= 2
     assert "because no resource-based policy allows the sts:AssumeRole action" in done.stdout
+
+
+def test_demo_walks_the_seed_on_a_real_server() -> None:
+    # The seed: matching platform role reads both sources through the customer's role; a role
+    # outside the patterns and a write to the read-only bucket are refused, with their reasons.
+    done = rolegate("demo")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stdout.count("✓") == 7 and "✗" not in done.stdout
+    flat = " ".join(done.stdout.split())
+    assert "because no resource-based policy allows the sts:AssumeRole action" in flat
+    assert "because no identity-based policy allows the s3:PutObject action" in flat

@@ -1,8 +1,6 @@
-"""`rolegate demo`: the seed's trust relationship, decided offline by `rolegate policy simulate`.
-
-Until the server lands (issue 3) the demo runs the seed's trust and permission policies through the
-simulator for a platform role that matches the trust policy and one that does not, and shows each
-decision with its reason. Every step prints the exact command so it can be run by hand.
+"""`rolegate demo`: the seed end to end on a real server (`seed_demo`), or with `--offline` its
+trust and permission policies decided by `rolegate policy simulate`, each decision with its
+reason and the exact command so it can be run by hand.
 """
 
 from __future__ import annotations
@@ -28,7 +26,12 @@ BUCKET = "customer-data"
 
 
 def register(groups: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    demo = groups.add_parser("demo", help="walk the seed's trust relationship, explained")
+    demo = groups.add_parser("demo", help="the seed end to end on a real server, explained")
+    demo.add_argument(
+        "--offline",
+        action="store_true",
+        help="only the policy decisions, with `rolegate policy simulate` (no server)",
+    )
     demo.set_defaults(handler=run_demo)
 
 
@@ -44,7 +47,16 @@ def _simulate(console: Console, title: str, argv: list[str]) -> None:
         raise SystemExit(code)
 
 
-def run_demo(_: argparse.Namespace) -> int:
+def run_demo(args: argparse.Namespace) -> int:
+    if not args.offline:
+        # Imported here: the live demo loads boto3, pyarrow and the server's stores.
+        from rolegate.cli.seed_demo import run  # noqa: PLC0415
+
+        return run(Console())
+    return run_offline()
+
+
+def run_offline() -> int:
     console = Console()
     trust = json.dumps(platform_trust_policy(PLATFORM_ACCOUNT))
     permissions = json.dumps(bucket_read_policy(BUCKET))
