@@ -86,9 +86,10 @@ class S3Endpoint:
         headers = header_map(request.headers)
         head = request.method == "HEAD"
         try:
-            target = self._target(request, headers)
+            query = parse_query(request.query_string)
+            target = self._target(request, headers, query)
             caller, call = self._prepare(
-                request, headers, target, receive, now, request_id, client_ip, trail
+                request, headers, query, target, receive, now, request_id, client_ip, trail
             )
             handler = s3_operations.OPERATIONS[target.operation]
             reply = await handler(self.service, call)
@@ -118,8 +119,9 @@ class S3Endpoint:
         )
         self._audit.append(entry)
 
-    def _target(self, request: HttpRequest, headers: Mapping[str, str]) -> S3Target:
-        query = parse_query(request.query_string)
+    def _target(
+        self, request: HttpRequest, headers: Mapping[str, str], query: Mapping[str, list[str]]
+    ) -> S3Target:
         target = resolve(
             request.method,
             request.raw_path,
@@ -136,6 +138,7 @@ class S3Endpoint:
         self,
         request: HttpRequest,
         headers: Mapping[str, str],
+        query: Mapping[str, list[str]],
         target: S3Target,
         receive: Receive,
         now: datetime,
@@ -158,7 +161,6 @@ class S3Endpoint:
             and target.operation not in s3_operations.CREATES_BUCKET
         ):
             raise no_such_bucket(target.bucket)
-        query = parse_query(request.query_string)
         context = request_context(caller, now, client_ip, self.service.region, False)
         s3_authorizer = self._s3_authorizer
 

@@ -4,9 +4,6 @@ from __future__ import annotations
 
 from rolegate.aws.errors import AwsError
 from rolegate.aws.s3.errors import S3Error
-from rolegate.services.authz import Judgement
-from rolegate.services.call import Caller
-from rolegate.services.s3.authorize import s3_access_denied
 
 
 def no_such_bucket(name: str) -> S3Error:
@@ -29,7 +26,3 @@ def no_such_upload(upload_id: str) -> S3Error:
 
 def key_too_long() -> AwsError:
     return AwsError("KeyTooLongError", "Your key is too long", 400)
-
-
-def access_denied_for(caller: Caller, judgement: Judgement) -> AwsError:
-    return s3_access_denied(caller, judgement)

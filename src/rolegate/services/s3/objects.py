@@ -6,7 +6,7 @@ from dataclasses import replace
 from urllib.parse import unquote
 
 from rolegate.aws.errors import AwsError
-from rolegate.aws.s3.checksums import algorithm_of_header, header_name
+from rolegate.aws.s3.checksums import ChecksumAlgorithm, header_name
 from rolegate.aws.s3.times import http_date
 from rolegate.aws.s3.xml import parse_delete
 from rolegate.aws.s3.xml_results import (
@@ -16,10 +16,10 @@ from rolegate.aws.s3.xml_results import (
     delete_result,
 )
 from rolegate.model import Segment, StoredObject
+from rolegate.services.s3.authorize import s3_access_denied
 from rolegate.services.s3.body import receive_body
 from rolegate.services.s3.call import S3Call, S3Reply
 from rolegate.services.s3.errors import (
-    access_denied_for,
     key_too_long,
     no_such_bucket,
     no_such_key,
@@ -95,7 +95,7 @@ def _find(svc: S3Service, call: S3Call) -> StoredObject:
     listing = call.judge("s3:ListBucket", f"arn:aws:s3:::{call.bucket_name}", call.bucket)
     if listing.allowed:
         raise no_such_key(call.key or "")
-    raise access_denied_for(call.caller, listing)
+    raise s3_access_denied(call.caller, listing)
 
 
 def _read_reply(svc: S3Service, call: S3Call, head: bool) -> S3Reply:
@@ -127,10 +127,9 @@ def _read_once(svc: S3Service, call: S3Call, head: bool) -> S3Reply:
     headers = object_headers(obj, call.query)
     wanted = parse_range(call.header("range"), obj.size)
     if call.header("x-amz-checksum-mode") == "ENABLED" and wanted is None:
-        for algorithm, value in obj.checksums:
-            found = algorithm_of_header(f"x-amz-checksum-{algorithm.lower()}")
-            if found is not None:
-                headers.append((header_name(found), value))
+        headers.extend(
+            (header_name(ChecksumAlgorithm(algorithm)), value) for algorithm, value in obj.checksums
+        )
     if wanted is None:
         headers.append(("Content-Length", str(obj.size)))
         body = b"" if head else svc.blobs.read_segments(obj.segments)
@@ -198,7 +197,7 @@ async def copy_object(svc: S3Service, call: S3Call) -> S3Reply:
     source_arn = f"arn:aws:s3:::{source_bucket_name}/{source_key}"
     reading = call.judge("s3:GetObject", source_arn, source_bucket)
     if not reading.allowed:
-        raise access_denied_for(call.caller, reading)
+        raise s3_access_denied(call.caller, reading)
     source = svc.objects.get_object(source_bucket_name, source_key)
     if source is None:
         raise no_such_key(source_key)

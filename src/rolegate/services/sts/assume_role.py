@@ -16,6 +16,7 @@ from rolegate.aws.errors import access_denied
 from rolegate.model import Role, Session, SessionKind
 from rolegate.policy.arn import Arn
 from rolegate.policy.kinds import PolicyKind, PolicyType
+from rolegate.policy.principal import PrincipalType
 from rolegate.services.authz import Authorizer, raise_unless_allowed
 from rolegate.services.call import Call
 from rolegate.services.sts.assume_role_checks import (
@@ -42,7 +43,7 @@ class AssumeRole:
     def __call__(self, call: Call) -> Mapping[str, object]:
         caller = call.caller
         asked = RequestedSession.from_params(call.params)
-        if caller.principal.type.value == "Account":
+        if caller.principal.type is PrincipalType.ACCOUNT:
             # UG/id_roles_use.html: the root user cannot assume roles; STS answers with this text.
             raise access_denied("Roles may not be assumed by root accounts.")
         check_tags(asked)
