@@ -37,7 +37,7 @@ ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_OUT = ROOT / ".bench" / "endpoint.json"
 sys.path.insert(0, str(ROOT))
 
-from tests.rolegate_server import Credentials, RunningServer  # noqa: E402
+from tests.rolegate_server import Credentials, RunningServer, free_port  # noqa: E402
 from tests.server.seed_world import (  # noqa: E402
     ALLOW_ASSUME_ANY,
     Platform,
@@ -45,47 +45,14 @@ from tests.server.seed_world import (  # noqa: E402
     trust_account,
 )
 
+from s3_peers import captured  # noqa: E402
+
 SIGNED_REQUESTS = 256
-
-
-class _Captured(Exception):
-    pass
-
-
-def _raw(request: Any) -> bytes:
-    split = urllib.parse.urlsplit(request.url)
-    target = split.path or "/"
-    if split.query:
-        target += "?" + split.query
-    body = request.body or b""
-    if isinstance(body, str):
-        body = body.encode()
-    lines = [f"{request.method} {target} HTTP/1.1", f"Host: {split.netloc}"]
-    for name, value in request.headers.items():
-        if name.lower() in {"host", "content-length"}:
-            continue
-        text = value.decode() if isinstance(value, bytes) else value
-        lines.append(f"{name}: {text}")
-    lines.append(f"Content-Length: {len(body)}")
-    return ("\r\n".join(lines) + "\r\n\r\n").encode() + body
 
 
 def signed(client: Any, call: Callable[[Any], object]) -> bytes:
     """The bytes botocore would send for `call(client)`, signed, without sending them."""
-    captured: dict[str, Any] = {}
-
-    def hook(request: Any, **_: object) -> None:
-        captured["request"] = request
-        raise _Captured
-
-    client.meta.events.register("before-send", hook)
-    try:
-        call(client)
-    except _Captured:
-        pass
-    finally:
-        client.meta.events.unregister("before-send", hook)
-    return _raw(captured["request"])
+    return captured(client, call).raw()
 
 
 def _client(service: str, url: str, creds: Credentials) -> Any:
@@ -118,14 +85,8 @@ def rolegate_requests(server: RunningServer) -> dict[str, list[bytes]]:
     }
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def start_moto() -> tuple[subprocess.Popen[bytes], str]:
-    port = _free_port()
+    port = free_port()
     moto = Path(sys.executable).parent / "moto_server"
     process = subprocess.Popen(
         [str(moto), "-H", "127.0.0.1", "-p", str(port)],

@@ -55,18 +55,23 @@ class _Captured(Exception):
 
 @dataclass(frozen=True, slots=True)
 class WireRequest:
-    """One request as it goes on the wire, minus the body."""
+    """One request as it goes on the wire; `body` is what botocore would have sent with it."""
 
     method: str
     target: str  # path and query
     host: str
     headers: tuple[tuple[str, str], ...]  # without Host and Content-Length
+    body: bytes = b""
 
     def head(self, content_length: int = 0) -> bytes:
         lines = [f"{self.method} {self.target} HTTP/1.1", f"Host: {self.host}"]
         lines += [f"{name}: {value}" for name, value in self.headers]
         lines.append(f"Content-Length: {content_length}")
         return ("\r\n".join(lines) + "\r\n\r\n").encode()
+
+    def raw(self) -> bytes:
+        """Head and body, ready to replay."""
+        return self.head(len(self.body)) + self.body
 
 
 def _wire(request: Any) -> WireRequest:
@@ -77,7 +82,14 @@ def _wire(request: Any) -> WireRequest:
         for name, value in request.headers.items()
         if name.lower() not in _DROPPED
     )
-    return WireRequest(request.method, target, split.netloc, headers)
+    body = request.body or b""
+    return WireRequest(
+        request.method,
+        target,
+        split.netloc,
+        headers,
+        body.encode() if isinstance(body, str) else bytes(body),
+    )
 
 
 def captured(client: Any, call: Callable[[Any], object]) -> WireRequest:
