@@ -26,6 +26,8 @@ bench: install
 	$(RUN) python bench/sigv4_verify.py
 	$(RUN) python bench/endpoint_bench.py
 	$(RUN) python bench/s3_bench.py
+	$(RUN) python bench/batch_bench.py
+	$(RUN) python bench/source_bench.py
 
 lint: install
 	$(RUN) ruff check src tests bench

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -207,11 +208,28 @@ def test_offline_demo_runs() -> None:
 
 
 def test_demo_walks_the_seed_on_a_real_server() -> None:
-    # The seed: matching platform role reads both sources through the customer's role; a role
-    # outside the patterns and a write to the read-only bucket are refused, with their reasons.
+    # The seed: matching platform role reads both sources through the customer's role, runs a
+    # batch execution (writing only where the customer granted it) and a build; a role outside
+    # the patterns and a write to the data bucket are refused, with their reasons.
     done = rolegate("demo")
     assert done.returncode == 0, done.stdout + done.stderr
-    assert done.stdout.count("✓") == 7 and "✗" not in done.stdout
+    assert done.stdout.count("✓") == 10 and "✗" not in done.stdout
     flat = " ".join(done.stdout.split())
+    assert re.search(r"AssumeRole calls by the sources' credential cache: 1\b", flat)
+    assert (
+        "inline policy write-platform-results: s3:PutObject on "
+        "arn:aws:s3:::customer-results/platform/daily-revenue/* and nothing else" in flat
+    )
+    assert "4 files on 2 worker processes, 50,000 orders in, 4 Parquet files in" in flat
+    rows = re.findall(r"2026-01-0\d\.csv │ 12,500 │ 24 │ succeeded", flat)
+    assert len(rows) == 4, flat
+    assert (
+        "ran as arn:aws:sts::111122223333:assumed-role/qwak-access-role/build-daily-report "
+        "and counted 4 files, 50,000 rows; exit 0" in flat
+    )
     assert "because no resource-based policy allows the sts:AssumeRole action" in flat
-    assert "because no identity-based policy allows the s3:PutObject action" in flat
+    assert (
+        'not authorized to perform: s3:PutObject on resource: "arn:aws:s3:::customer-data/'
+        'sales/2026/x.csv" because no identity-based policy allows the s3:PutObject action'
+    ) in flat
+    assert "aws --endpoint-url http://127.0.0.1:4566 sts get-caller-identity" in flat

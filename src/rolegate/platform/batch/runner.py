@@ -85,7 +85,8 @@ def run_batch(
     progress = progress or _Silent()
     cache = cache or RoleCredentialCache(identity)
     resolve_function(execution.function)  # an import error now, not once per file in workers
-    purpose = f"batch-{execution_id}"
+    # The session name says a batch is reading; generated ids already start with "batch-".
+    purpose = execution_id if execution_id.startswith("batch-") else f"batch-{execution_id}"
     credentials = cache.credentials(execution.role, purpose)
     inputs = list_inputs(execution, identity.client("s3", credentials))
     registry.start(execution_id, execution)

@@ -64,7 +64,8 @@ def encode_frame(frame: pd.DataFrame, file_type: FileType) -> bytes:
 
 
 def write_bytes(fs: pafs.S3FileSystem, path: str, data: bytes) -> None:
-    # One write of the whole body: below pyarrow's part size that is a single PutObject, so a
-    # reader sees either the old object or the new one, never half a file.
+    # One stream for the whole body. pyarrow sends it as a multipart upload (recent versions
+    # start every output stream with CreateMultipartUpload), and S3 shows the object only at
+    # CompleteMultipartUpload: a reader sees either the old object or the new one, never half.
     with fs.open_output_stream(path) as stream:
         stream.write(data)
