@@ -188,6 +188,11 @@ def test_explicit_context_wins_over_caller_keys_whatever_the_case() -> None:
     assert [name for name in request.context if name.lower() == "aws:username"] == ["AWS:UserName"]
     assert request.context["aws:sourceip"] == ("10.0.0.1",)
     assert request.is_cross_account
+    # The caller's own keys are kept between requests: one request's context never leaks into
+    # the next one's.
+    again = Request.build(alice, "s3:GetObject", "arn:aws:s3:::b/k")
+    assert again.context["aws:username"] == ("alice",)
+    assert "aws:SourceIp" not in again.context
 
 
 def test_context_values_become_tuples_of_text() -> None:

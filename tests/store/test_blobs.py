@@ -128,6 +128,7 @@ def test_read_segments_is_the_same_range_of_the_concatenation(
     whole = b"".join(pieces)
     got = b"".join(store.read_segments(segments, start, length))
     assert got == whole[start : None if length is None else start + length]
+    assert store.read_bytes(segments, start, length) == got
 
 
 def test_delete_of_a_missing_blob_is_fine_and_ids_never_become_other_paths(
@@ -210,8 +211,17 @@ def test_reading_an_object_whose_blob_is_gone_fails_at_once_and_pins_nothing(
     store.delete(gone.blob_id)
     with pytest.raises(FileNotFoundError):
         store.read_segments([kept, gone])
+    with pytest.raises(FileNotFoundError):
+        store.read_bytes([kept, gone])
     store.delete(kept.blob_id)
     assert not store.exists(kept.blob_id)
+
+
+def test_read_bytes_refuses_a_blob_shorter_than_its_record(tmp_path: Path) -> None:
+    store = BlobStore(tmp_path)
+    short = Segment(_write(store, b"four"), 5)
+    with pytest.raises(EOFError):
+        store.read_bytes([short])
 
 
 def test_pinned_blobs_outlive_deletes_and_sweeps_until_released(tmp_path: Path) -> None:

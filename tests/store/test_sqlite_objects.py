@@ -111,6 +111,10 @@ def test_objects_round_trip_and_replacing_one_frees_the_old_blobs(
     assert store.put_object(first) == ()
     assert store.get_object("photos", "k") == first
     assert store.get_object("photos", "K") is None
+    # GetObject reads both with one statement; it must agree with the two lookups.
+    assert store.get_bucket_and_object("photos", "k") == (store.get_bucket("photos"), first)
+    assert store.get_bucket_and_object("photos", "K") == (store.get_bucket("photos"), None)
+    assert store.get_bucket_and_object("no-such-bucket", "k") == (None, None)
     second = _object("k", 9)
     assert store.put_object(second) == _ids(first)
     assert store.get_object("photos", "k") == second

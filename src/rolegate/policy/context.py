@@ -64,6 +64,20 @@ class RequestContext(Mapping[str, ContextValue]):
         """The hot-path lookup: the caller has lower-cased the key once, at compile time."""
         return self._values.get(lowered_key)
 
+    def layered(self, extra: Mapping[str, object]) -> RequestContext:
+        """This context with `extra` on top (its keys win, compared case-insensitively); only
+        `extra` is converted, so a context kept per caller is reused at the cost of a copy."""
+        layer = RequestContext.__new__(RequestContext)
+        values = dict(self._values)
+        names = dict(self._names)
+        for name, value in extra.items():
+            lowered = name.lower()
+            values[lowered] = _as_values(value)
+            names[lowered] = name
+        layer._values = values
+        layer._names = names
+        return layer
+
     def merged(self, extra: Mapping[str, object]) -> RequestContext:
         """A new context with `extra` added; its entries win over existing ones."""
         combined: dict[str, object] = {self._names[k]: v for k, v in self._values.items()}

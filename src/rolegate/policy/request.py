@@ -10,6 +10,21 @@ from rolegate.policy.context import RequestContext
 from rolegate.policy.principal import Principal
 from rolegate.policy.statement_index import ActionSlice
 
+# The keys a caller carries whatever it asks (aws:PrincipalArn, tags...), converted once per
+# caller rather than on every request. Bounded; a busy server refills the hot callers at once.
+_PRINCIPAL_CONTEXTS: dict[Principal, RequestContext] = {}
+_PRINCIPAL_CONTEXTS_LIMIT = 4096
+
+
+def _principal_context(principal: Principal) -> RequestContext:
+    found = _PRINCIPAL_CONTEXTS.get(principal)
+    if found is None:
+        found = RequestContext(principal.context_entries())
+        if len(_PRINCIPAL_CONTEXTS) >= _PRINCIPAL_CONTEXTS_LIMIT:
+            _PRINCIPAL_CONTEXTS.clear()
+        _PRINCIPAL_CONTEXTS[principal] = found
+    return found
+
 
 @dataclass(frozen=True, slots=True)
 class Request:
@@ -31,11 +46,9 @@ class Request:
         resource_account: str | None = None,
     ) -> Request:
         """A request whose context holds the caller's own keys plus `context` (which wins)."""
-        entries = principal.context_entries()
-        explicit = {key.lower() for key in context or {}}
-        merged = {k: v for k, v in entries.items() if k.lower() not in explicit}
-        merged.update(context or {})
-        return cls(principal, action, resource, RequestContext(merged), resource_account)
+        own = _principal_context(principal)
+        merged = own.layered(context) if context else own
+        return cls(principal, action, resource, merged, resource_account)
 
     @property
     def is_cross_account(self) -> bool:

@@ -154,7 +154,13 @@ class S3Endpoint:
             caller, secret = self._authenticator.authenticate_with_secret(auth, request, None, now)
             if (auth.payload_hash or "").startswith("STREAMING-AWS4-HMAC-SHA256"):
                 streaming = ChunkSigning.for_request(self._authenticator.verifier, auth, secret)
-        bucket = self.service.objects.get_bucket(target.bucket) if target.bucket else None
+        prefetched = None
+        if target.operation in s3_operations.READS_OBJECT and target.bucket and target.key:
+            bucket, prefetched = self.service.objects.get_bucket_and_object(
+                target.bucket, target.key
+            )
+        else:
+            bucket = self.service.objects.get_bucket(target.bucket) if target.bucket else None
         if (
             target.bucket
             and bucket is None
@@ -185,6 +191,7 @@ class S3Endpoint:
             context=context,
             payload_hash=auth.payload_hash if auth is not None else None,
             streaming_key=streaming,
+            prefetched=prefetched,
         )
         if target.operation in _LISTINGS:
             context.update(listing_context(call))

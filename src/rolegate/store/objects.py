@@ -85,6 +85,13 @@ class ObjectStore(Protocol):
 
     def get_bucket(self, name: str) -> Bucket | None: ...
 
+    def get_bucket_and_object(
+        self, bucket: str, key: str
+    ) -> tuple[Bucket | None, StoredObject | None]:
+        """Both in one read, for requests that need the bucket to authorize reading the object
+        (GetObject, HeadObject); the object is None when the bucket is."""
+        ...
+
     def list_buckets(self, account_id: str) -> list[Bucket]:
         """The account's buckets, sorted by name."""
         ...

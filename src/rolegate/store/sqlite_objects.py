@@ -112,6 +112,24 @@ class SqliteObjectStore:
             _BUCKET, conn.execute("SELECT body FROM buckets WHERE name=?", (name,)).fetchone()
         )
 
+    def get_bucket_and_object(
+        self, bucket: str, key: str
+    ) -> tuple[Bucket | None, StoredObject | None]:
+        # One statement instead of two: on a 1 KiB GET each SQLite round trip is ~5% of the work.
+        row = (
+            self._db.connection()
+            .execute(
+                "SELECT b.body, o.body FROM buckets b"
+                " LEFT JOIN objects o ON o.bucket = b.name AND o.key = ? WHERE b.name = ?",
+                (key, bucket),
+            )
+            .fetchone()
+        )
+        if row is None:
+            return None, None
+        found = None if row[1] is None else _OBJECT.decode(row[1])
+        return _BUCKET.decode(row[0]), found
+
     def list_buckets(self, account_id: str) -> list[Bucket]:
         rows = self._db.connection().execute(
             "SELECT body FROM buckets WHERE account_id=? ORDER BY name", (account_id,)

@@ -34,3 +34,5 @@ OPERATIONS: dict[str, Handler] = {
 SELF_AUTHORIZED = frozenset({"DeleteObjects"})
 # Operations that make the bucket, so it need not exist first.
 CREATES_BUCKET = frozenset({"CreateBucket", "ListBuckets"})
+# Operations that read one object: it is fetched with its bucket, in one store read.
+READS_OBJECT = frozenset({"GetObject", "HeadObject"})

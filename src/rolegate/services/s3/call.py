@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from rolegate.aws.s3.chunk_signing import ChunkSigning
-from rolegate.model import Bucket
+from rolegate.model import Bucket, StoredObject
 from rolegate.services.authz import Judgement
 from rolegate.services.call import Caller
 
@@ -38,6 +38,9 @@ class S3Call:
     payload_hash: str | None = None
     # For aws-chunked bodies signed chunk by chunk: what their signatures are checked with.
     streaming_key: ChunkSigning | None = None
+    # GetObject/HeadObject: the object as read together with its bucket, when it existed then.
+    # Handlers use it only after authorization, and read again when it is None.
+    prefetched: StoredObject | None = None
 
     def param(self, name: str) -> str | None:
         values = self.query.get(name)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import replace
 from urllib.parse import unquote
 
@@ -37,6 +38,9 @@ from rolegate.services.s3.ranges import (
 )
 from rolegate.services.s3.service import S3Service
 from rolegate.store.objects import NoSuchBucket
+
+# Up to this size an answer is read whole before it is sent; beyond, it streams in chunks.
+SMALL_BODY = 256 * 1024
 
 MAX_KEY_BYTES = 1024
 DEFAULT_CONTENT_TYPE = "binary/octet-stream"
@@ -100,15 +104,14 @@ def _find(svc: S3Service, call: S3Call) -> StoredObject:
 
 def _read_reply(svc: S3Service, call: S3Call, head: bool) -> S3Reply:
     try:
-        return _read_once(svc, call, head)
+        return _read_once(svc, call, head, call.prefetched or _find(svc, call))
     except FileNotFoundError:
         # The object was replaced between reading its record and opening its bytes: the new
         # version is complete, so answer with it.
-        return _read_once(svc, call, head)
+        return _read_once(svc, call, head, _find(svc, call))
 
 
-def _read_once(svc: S3Service, call: S3Call, head: bool) -> S3Reply:
-    obj = _find(svc, call)
+def _read_once(svc: S3Service, call: S3Call, head: bool, obj: StoredObject) -> S3Reply:
     try:
         check_conditions(
             obj.etag,
@@ -132,12 +135,17 @@ def _read_once(svc: S3Service, call: S3Call, head: bool) -> S3Reply:
         )
     if wanted is None:
         headers.append(("Content-Length", str(obj.size)))
-        body = b"" if head else svc.blobs.read_segments(obj.segments)
-        return S3Reply(200, headers, body)
+        return S3Reply(200, headers, b"" if head else _body(svc, obj, 0, obj.size))
     headers.append(("Content-Length", str(wanted.length)))
     headers.append(("Content-Range", wanted.content_range(obj.size)))
-    body = b"" if head else svc.blobs.read_segments(obj.segments, wanted.start, wanted.length)
-    return S3Reply(206, headers, body)
+    return S3Reply(206, headers, b"" if head else _body(svc, obj, wanted.start, wanted.length))
+
+
+def _body(svc: S3Service, obj: StoredObject, start: int, length: int) -> bytes | Iterator[bytes]:
+    """Small answers read whole (a 1 KiB GET is mostly overhead); larger ones streamed."""
+    if length <= SMALL_BODY:
+        return svc.blobs.read_bytes(obj.segments, start, length)
+    return svc.blobs.read_segments(obj.segments, start, length)
 
 
 async def get_object(svc: S3Service, call: S3Call) -> S3Reply:

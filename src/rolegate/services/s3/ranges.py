@@ -90,6 +90,13 @@ def check_conditions(
     if_unmodified_since: str | None,
 ) -> None:
     """Raise Precondition when the conditional headers say not to send the object."""
+    if (
+        if_match is None
+        and if_none_match is None
+        and if_modified_since is None
+        and if_unmodified_since is None
+    ):
+        return  # the usual GET: nothing to check
     modified = last_modified.replace(microsecond=0)
     if if_match is not None:
         if not _etag_matches(if_match, etag):
