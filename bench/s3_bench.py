@@ -257,18 +257,18 @@ def _payload(size: int) -> bytes:
 
 
 def _start_peers(
-    wanted: set[str], tmp: Path, files: dict[str, Path]
+    wanted: set[str], tmp: Path, files: dict[str, Path], workers: int
 ) -> tuple[dict[str, Peer], dict[str, str]]:
     peers: dict[str, Peer] = {}
     status: dict[str, str] = {}
     starters: dict[str, Callable[[], Peer]] = {
-        "rolegate": lambda: start_rolegate(tmp),
-        "moto": start_moto,
-        "sink": lambda: start_sink(tmp, files),
+        "rolegate": lambda: start_rolegate(tmp, workers),
+        "moto": start_moto,  # one process by design: its state lives in that process's memory
+        "sink": lambda: start_sink(tmp, files, workers),
     }
     nginx = find_nginx()
     if nginx is not None:
-        starters["nginx"] = lambda: start_nginx(nginx, tmp, files)
+        starters["nginx"] = lambda: start_nginx(nginx, tmp, files, workers)
     try:
         for name in ("rolegate", *OPTIONAL_PEERS):
             if name != "rolegate" and name not in wanted:
@@ -298,7 +298,7 @@ def _stop(peers: dict[str, Peer]) -> None:
 
 
 def run(
-    plan: Plan, wanted: set[str], quick: bool, load: LoadClient
+    plan: Plan, wanted: set[str], quick: bool, load: LoadClient, workers: int = 1
 ) -> tuple[dict[str, Any], list[str]]:
     started = time.perf_counter()
     results: dict[str, Any] = {
@@ -307,6 +307,7 @@ def run(
         "cpus": os.cpu_count(),
         "load_average_start": [round(x, 2) for x in os.getloadavg()],
         "load_client": load.name,
+        "workers": workers,
         "git": _git_state(),
     }
     with tempfile.TemporaryDirectory(prefix="s3-bench-") as name:
@@ -319,7 +320,7 @@ def run(
         files["big.bin"].write_bytes(payload)
         table = tmp / "files" / "table.parquet"
         table_size = s3_parquet.write_parquet(table, plan.parquet_rows)
-        peers, results["servers"] = _start_peers(wanted, tmp, files)
+        peers, results["servers"] = _start_peers(wanted, tmp, files, workers)
         results["versions"] = {name: peer.version for name, peer in peers.items()}
         if load.wrk:
             results["versions"]["wrk"] = load.version()
@@ -372,12 +373,18 @@ def main(argv: list[str] | None = None) -> int:
         default="auto",
         help="load generator for requests/s: wrk (auto: when installed) or http_load.py",
     )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=os.cpu_count() or 1,
+        help="worker processes for rolegate, nginx and the sink alike (default: one per CPU)",
+    )
     args = parser.parse_args(argv)
     wrk = find_wrk() if args.client != "python" else None
     if args.client == "wrk" and wrk is None:
         parser.error("wrk is not installed")
     plan = QUICK if args.quick else FULL
-    results, errors = run(plan, args.peers, args.quick, LoadClient(wrk))
+    results, errors = run(plan, args.peers, args.quick, LoadClient(wrk), args.workers)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, indent=2) + "\n")
     if args.json:

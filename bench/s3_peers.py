@@ -199,8 +199,8 @@ def stop_process(process: subprocess.Popen[bytes], sig: int = signal.SIGTERM) ->
 # rolegate ------------------------------------------------------------------------------------
 
 
-def start_rolegate(tmp: Path) -> Peer:
-    server = RunningServer(tmp / "rolegate-data").start()
+def start_rolegate(tmp: Path, workers: int = 1) -> Peer:
+    server = RunningServer(tmp / "rolegate-data", "--workers", str(workers)).start()
     try:
         owner = server.new_account()
         bucket = f"bench-{owner.account_id}"
@@ -295,7 +295,7 @@ def find_nginx() -> str | None:
 NGINX_CONF = """\
 daemon off;
 master_process on;
-worker_processes 1;
+worker_processes {workers};
 {user}
 pid {tmp}/nginx.pid;
 error_log {tmp}/error.log warn;
@@ -331,15 +331,15 @@ def _www(home: Path, files: dict[str, Path]) -> Path:
     return root
 
 
-def start_nginx(nginx: str, tmp: Path, files: dict[str, Path]) -> Peer:
-    """nginx serving `files` at /bench-data/key."""
+def start_nginx(nginx: str, tmp: Path, files: dict[str, Path], workers: int = 1) -> Peer:
+    """nginx serving `files` at /bench-data/key, with `workers` worker processes."""
     home = tmp / "nginx"
     _www(home, files)
     port = free_port()
     # Workers run as `nobody` when the master is root; our temp dirs are private to us.
     user = "user root;" if os.geteuid() == 0 else ""
     conf = home / "nginx.conf"
-    conf.write_text(NGINX_CONF.format(tmp=home, port=port, user=user))
+    conf.write_text(NGINX_CONF.format(tmp=home, port=port, user=user, workers=workers))
     process = subprocess.Popen(
         [nginx, "-p", str(home), "-c", str(conf), "-e", str(home / "error.log")],
         stdout=subprocess.DEVNULL,
@@ -366,13 +366,14 @@ def start_nginx(nginx: str, tmp: Path, files: dict[str, Path]) -> Peer:
 # the bare upload sink --------------------------------------------------------------------------
 
 
-def start_sink(tmp: Path, files: dict[str, Path]) -> Peer:
+def start_sink(tmp: Path, files: dict[str, Path], workers: int = 1) -> Peer:
     """The bare ASGI app; it discards PUT bodies and serves `files` like nginx."""
     root = _www(tmp / "sink", files)
     port = free_port()
     sink = Path(__file__).resolve().parent / "upload_sink.py"
+    command = [sys.executable, str(sink), "--port", str(port), "--root", str(root)]
     process = subprocess.Popen(
-        [sys.executable, str(sink), "--port", str(port), "--root", str(root)],
+        [*command, "--workers", str(workers)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )

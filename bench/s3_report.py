@@ -126,6 +126,11 @@ def print_report(results: dict[str, Any], console: Console) -> None:
         f"{results['seconds']:g} s, {results['cpus']} CPUs, load average "
         f"{results['load_average_start'][0]:.2f} -> {results['load_average_end'][0]:.2f})"
     )
+    workers = results.get("workers", 1)
+    console.print(
+        f"rolegate, nginx and the bare ASGI app: {workers} worker process(es) each; moto: one "
+        "process (threads)"
+    )
     console.print(servers)
     versions = results.get("versions", {})
     if versions:

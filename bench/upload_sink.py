@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 from collections.abc import Awaitable, Callable, MutableMapping
 from pathlib import Path
 from typing import Any
@@ -112,14 +113,32 @@ def make_app(
     return app
 
 
+ROOT_VARIABLE = "UPLOAD_SINK_ROOT"
+
+
+def app_from_environment() -> Callable[[MutableMapping[str, Any], Receive, Send], Awaitable[None]]:
+    root = os.environ.get(ROOT_VARIABLE)
+    return make_app(Path(root) if root else None)
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--root", type=Path, default=None, help="serve GETs from this directory")
+    parser.add_argument("--workers", type=int, default=1, help="worker processes, as rolegate's")
     args = parser.parse_args(argv)
+    if args.workers > 1:
+        # uvicorn's multiprocess mode imports the app in each worker, like `rolegate server`.
+        os.environ[ROOT_VARIABLE] = str(args.root or "")
+        sys.path.insert(0, str(Path(__file__).resolve().parent))
+        target: Any = "upload_sink:app_from_environment"
+    else:
+        target = make_app(args.root)
     uvicorn.run(
-        make_app(args.root),
+        target,
+        factory=args.workers > 1,
+        workers=args.workers,
         host=args.host,
         port=args.port,
         loop="uvloop",

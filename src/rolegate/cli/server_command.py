@@ -32,7 +32,20 @@ def register(groups: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
         metavar="SECONDS",
         help="testing only: shift the server's clock by SECONDS (to expire sessions quickly)",
     )
+    parser.add_argument(
+        "--workers",
+        type=_positive,
+        default=1,
+        help="worker processes sharing the port and data dir (default 1; about one per core)",
+    )
     parser.set_defaults(handler=run_server)
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
 
 
 def run_server(args: argparse.Namespace) -> int:
@@ -45,9 +58,11 @@ def run_server(args: argparse.Namespace) -> int:
         port=args.port,
         region=args.region,
         clock_offset_seconds=args.clock_offset,
+        workers=args.workers,
     )
     print(
-        f"rolegate server on http://{config.host}:{config.port} (data in {config.data_dir})",
+        f"rolegate server on http://{config.host}:{config.port} (data in {config.data_dir}"
+        + (f", {config.workers} worker processes)" if config.workers > 1 else ")"),
         file=sys.stderr,
         flush=True,
     )

@@ -39,7 +39,8 @@ FORM_CONTENT_TYPE = b"application/x-www-form-urlencoded"
 class RolegateApp:
     def __init__(self, config: ServerConfig) -> None:
         self.config = config
-        self.store = open_metadata_store(config.data_dir)
+        self._closed = False
+        self.store = open_metadata_store(config.data_dir, shared=config.shares_data_dir)
         tokens = SessionTokens(self.store.server_secret(SESSION_TOKEN_KEY))
         authorizer = Authorizer(self.store)
         authenticator = Authenticator(self.store, tokens)
@@ -86,6 +87,7 @@ class RolegateApp:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
             await _lifespan(receive, send)
+            self.close()  # each worker process closes its own stores on shutdown
             return
         if scope["type"] != "http":  # pragma: no cover - websockets are not served
             return
@@ -172,6 +174,9 @@ class RolegateApp:
         return "sts" if form.get("Action") in self._sts_actions else "iam"
 
     def close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
         self.audit.close()
         self.store.close()
         self.objects.close()

@@ -28,3 +28,11 @@ class ServerConfig:
     # Shifts the server's clock, for tests of expiry and credential refresh without waiting.
     # Off (0) by default; never for production use.
     clock_offset_seconds: float = 0.0
+    # Worker processes sharing the port and the data dir (uvicorn's multiprocess mode). With
+    # more than one, every request checks SQLite for other workers' IAM commits, so a change
+    # made through one worker holds in the next request whichever worker serves it.
+    workers: int = 1
+
+    @property
+    def shares_data_dir(self) -> bool:
+        return self.workers > 1

@@ -7,7 +7,7 @@ from pathlib import Path
 from rolegate.store.blobs import BlobStore
 from rolegate.store.interfaces import MetadataStore
 from rolegate.store.objects import ObjectStore
-from rolegate.store.sqlite_metadata import SqliteMetadataStore
+from rolegate.store.sqlite_metadata import DATA_VERSION_POLL, SqliteMetadataStore
 from rolegate.store.sqlite_objects import SqliteObjectStore
 
 METADATA_FILE = "metadata.sqlite3"
@@ -15,9 +15,12 @@ OBJECTS_FILE = "objects.sqlite3"
 BLOBS_DIR = "blobs"
 
 
-def open_metadata_store(data_dir: Path) -> MetadataStore:
+def open_metadata_store(data_dir: Path, *, shared: bool = False) -> MetadataStore:
+    """`shared`: other processes serve the same data dir, so their commits are looked for on
+    every read of the store's generation instead of every DATA_VERSION_POLL seconds."""
     data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
-    return SqliteMetadataStore(data_dir / METADATA_FILE)
+    poll = 0.0 if shared else DATA_VERSION_POLL
+    return SqliteMetadataStore(data_dir / METADATA_FILE, data_version_poll=poll)
 
 
 def open_object_store(data_dir: Path) -> ObjectStore:

@@ -44,15 +44,16 @@ def _lookup_of(record: Record) -> str | None:
 
 
 class SqliteMetadataStore:
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, data_version_poll: float = DATA_VERSION_POLL) -> None:
         self._path = path
+        self._poll = data_version_poll
         path.parent.mkdir(parents=True, exist_ok=True)
         self._local = threading.local()
         self._write_lock = threading.RLock()
         self._decoders: dict[type, msgspec.json.Decoder[object]] = {}
         self._commits = 0
         self._data_version = 0
-        self._polled_at = -DATA_VERSION_POLL
+        self._polled_at = -data_version_poll
         with self._connection() as conn:
             conn.executescript(_SCHEMA)
         # The database holds root secrets: readable by its owner only.
@@ -172,10 +173,11 @@ class SqliteMetadataStore:
     def generation(self) -> tuple[int, int]:
         # Our own commits are counted, so they show at once. `data_version` changes when *other*
         # connections commit (`rolegate account create`, a second server); it is polled at most
-        # every DATA_VERSION_POLL seconds, as a query per request cost more than the policy work
-        # it guards. Another process's IAM change is seen within that interval.
+        # every `data_version_poll` seconds (DATA_VERSION_POLL by default), as a query per request
+        # cost more than the policy work it guards. Another process's IAM change is seen within
+        # that interval; worker processes of one server poll on every call (interval 0).
         now = time.monotonic()
-        if now - self._polled_at >= DATA_VERSION_POLL:
+        if now - self._polled_at >= self._poll:
             row = self._connection().execute("PRAGMA data_version").fetchone()
             self._data_version = int(row[0])
             self._polled_at = now
