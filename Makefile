@@ -25,6 +25,7 @@ bench: install
 	$(RUN) python bench/policy_eval.py
 	$(RUN) python bench/sigv4_verify.py
 	$(RUN) python bench/endpoint_bench.py
+	$(RUN) python bench/endpoint_bench.py --workers 2
 	$(RUN) python bench/s3_bench.py
 	$(RUN) python bench/batch_bench.py
 	$(RUN) python bench/source_bench.py

@@ -154,10 +154,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=3.0, help="per measurement")
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="rolegate worker processes (moto is one process whatever this says)",
+    )
     args = parser.parse_args(argv)
-    results: dict[str, Any] = {"seconds": args.seconds, "cpus": os.cpu_count()}
+    results: dict[str, Any] = {
+        "seconds": args.seconds,
+        "cpus": os.cpu_count(),
+        "workers": args.workers,
+    }
     with tempfile.TemporaryDirectory() as tmp:
-        server = RunningServer(Path(tmp) / "data").start()
+        server = RunningServer(Path(tmp) / "data", "--workers", str(args.workers)).start()
         try:
             results["rolegate"] = measure(server.url, rolegate_requests(server), args.seconds)
         finally:
@@ -173,7 +183,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         print(json.dumps(results, indent=2))
         return 0
-    table = Table(title=f"STS requests/s ({args.seconds:g} s each, pre-signed, keep-alive)")
+    table = Table(
+        title=f"STS requests/s ({args.seconds:g} s each, pre-signed, keep-alive; rolegate with "
+        f"{args.workers} worker process(es), moto one process)"
+    )
     for column in ("operation", "concurrency", "rolegate", "moto", "ratio", "statuses"):
         table.add_column(column, justify="right")
     for key, mine in results["rolegate"].items():
