@@ -182,6 +182,32 @@ def test_get_session_token_keeps_the_users_permissions(
     assert excinfo.value.response["Error"]["Code"] == "AccessDenied"
 
 
+def test_get_session_token_credentials_cannot_call_iam_without_mfa(
+    server: RunningServer, account: tuple[Credentials, Credentials]
+) -> None:
+    # STS/API_GetSessionToken.html: "You cannot call any IAM API operations unless MFA
+    # authentication information is included in the request" (rolegate takes no MFA). AWS answers
+    # InvalidClientTokenId, as for an unknown token. The same user's long-term key may.
+    root, dev = account
+    server.client("iam", root).put_user_policy(
+        UserName="dev",
+        PolicyName="read-self",
+        PolicyDocument=_doc({"Effect": "Allow", "Action": "iam:GetUser", "Resource": "*"}),
+    )
+    assert server.client("iam", dev).get_user()["User"]["UserName"] == "dev"
+    found = server.client("sts", dev).get_session_token(DurationSeconds=900)["Credentials"]
+    temporary = Credentials.from_sts(found)
+    with pytest.raises(ClientError) as excinfo:
+        server.client("iam", temporary).get_user()
+    error = excinfo.value.response["Error"]
+    assert (error["Code"], error["Message"]) == (
+        "InvalidClientTokenId",
+        "The security token included in the request is invalid.",
+    )
+    # AssumeRole and GetCallerIdentity stay open to them.
+    assert server.client("sts", temporary).get_caller_identity()["Arn"].endswith(":user/dev")
+
+
 def test_get_caller_identity_is_never_denied(
     server: RunningServer, account: tuple[Credentials, Credentials]
 ) -> None:

@@ -9,12 +9,14 @@ from collections.abc import Mapping
 from rolegate.aws.errors import AwsError, internal_error
 from rolegate.aws.query import QueryProtocol, encode_policy_document, parse_form
 from rolegate.aws.sigv4 import SignedAuth
+from rolegate.model import SessionKind
 from rolegate.server.audit_entry import AuditTrail
 from rolegate.server.authenticate import Authenticator, missing_authentication
 from rolegate.server.exchange import Answer, Exchange
 from rolegate.services.authz import Authorizer, raise_unless_allowed
 from rolegate.services.call import Call, Caller, Operation
 from rolegate.services.request_context import request_context
+from rolegate.services.sts.tokens import invalid_token
 from rolegate.store.audit_log import AuditLog
 
 log = logging.getLogger("rolegate.server")
@@ -43,6 +45,10 @@ class QueryEndpoint:
         self._audit = audit
         self._region = _GLOBAL_SERVICE_REGION.get(protocol.service_name, region)
         self._encode_documents = protocol.service_name == "iam"
+        # STS/API_GetSessionToken.html: its credentials "cannot call any IAM API operations unless
+        # MFA authentication information is included"; rolegate takes no MFA, so never. AWS
+        # answers such a call as if the token were unknown (InvalidClientTokenId).
+        self._refuses_user_sessions = protocol.service_name == "iam"
 
     def handle(self, exchange: Exchange, auth: SignedAuth | None) -> Answer:
         trail = AuditTrail()
@@ -56,6 +62,13 @@ class QueryEndpoint:
             caller = self._authenticator.authenticate(
                 auth, exchange.request, hashlib.sha256(exchange.body).hexdigest(), exchange.now
             )
+            session = caller.session
+            if (
+                self._refuses_user_sessions
+                and session is not None
+                and session.kind is SessionKind.USER
+            ):
+                raise invalid_token()
             result = self._run(exchange, operation, params, caller, trail)
             body = self.protocol.serialize_response(operation, result, exchange.request_id)
             answer = Answer(200, body)
