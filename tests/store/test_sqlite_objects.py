@@ -287,7 +287,7 @@ def test_any_key_is_stored_as_data_and_never_touches_the_file_layout(tmp_path: P
     assert listed == sorted(_AWKWARD_KEYS, key=lambda k: k.encode())
 
     allowed = re.compile(
-        r"objects\.sqlite3(-wal|-shm)?|blobs|blobs/tmp|blobs/[0-9a-f]{2}(/[0-9a-f]{2}(/[0-9a-f]{32})?)?"
+        r"objects\.sqlite3(-wal|-shm)?|blobs|blobs/tmp|blobs/trash(/[0-9a-f]{32})?|blobs/[0-9a-f]{2}(/[0-9a-f]{2}(/[0-9a-f]{32})?)?"
     )
     layout = [str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*")]
     assert [p for p in layout if not allowed.fullmatch(p)] == []

@@ -50,7 +50,7 @@ async def _stream(chunks: Iterator[bytes]) -> AsyncIterator[bytes]:
         for chunk in chunks:
             yield chunk
     finally:
-        # A client that goes away mid-body must not leave the blobs pinned or files open.
+        # A client that goes away mid-body must not leave its blob files open.
         close = getattr(chunks, "close", None)
         if close is not None:
             close()

@@ -1,18 +1,16 @@
-"""Reading blobs in bounded chunks, and pins that keep a blob being read from being deleted.
+"""Reading blobs in bounded chunks: one range of one blob, or a range across an object's segments.
 
-Why pins: a GET reads an object's segments one after another while a PUT may replace the object
-and delete its old blobs. A blob already open is safe (POSIX keeps its bytes until closed); one
-not yet opened would be gone, and the response cut short. While a reader pins a blob, `delete`
-only marks it, and the last reader to let go removes it.
+Each reader holds at most one open descriptor and closes it when exhausted, closed, failed or
+dropped, so a GET abandoned half-way leaks nothing. What keeps a blob readable while a concurrent
+PUT replaces its object is the store's trash (see `rolegate.store.blobs`), not the readers.
 """
 
 from __future__ import annotations
 
 import os
-import threading
-from collections import Counter, deque
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from typing import BinaryIO, Protocol
+from typing import Protocol
 
 CHUNK = 1 << 20  # the largest piece a read yields: bounds memory per GET
 
@@ -25,18 +23,6 @@ class SegmentRef(Protocol):
 
     @property
     def size(self) -> int: ...
-
-
-def chunks(handle: BinaryIO, blob_id: str, start: int, length: int) -> Iterator[bytes]:
-    with handle:
-        fd = handle.fileno()
-        offset, end = start, start + length
-        while offset < end:
-            chunk = os.pread(fd, min(CHUNK, end - offset), offset)
-            if not chunk:
-                raise EOFError(f"blob {blob_id} ends at {offset}, before {end}")
-            offset += len(chunk)
-            yield chunk
 
 
 def segment_ranges(
@@ -56,57 +42,60 @@ def segment_ranges(
     return ranges
 
 
-class Pins:
-    def __init__(self, unlink: Callable[[str], None]) -> None:
-        self._unlink = unlink
-        self._lock = threading.Lock()
-        self._pins: Counter[str] = Counter()
-        self._doomed: set[str] = set()
+class RangeReader(Iterator[bytes]):
+    """`length` bytes from `start` of an already open blob, in chunks of at most CHUNK bytes.
 
-    def pin(self, blob_ids: Iterable[str]) -> None:
-        with self._lock:
-            self._pins.update(blob_ids)
+    Owns `fd`: closes it once the range is read, on close(), on a short blob (EOFError), or when
+    dropped unread.
+    """
 
-    def unpin(self, blob_ids: Iterable[str]) -> None:
-        released = []
-        with self._lock:
-            for blob_id in blob_ids:
-                self._pins[blob_id] -= 1
-                if self._pins[blob_id] <= 0:
-                    del self._pins[blob_id]
-                    if blob_id in self._doomed:
-                        self._doomed.discard(blob_id)
-                        released.append(blob_id)
-        for blob_id in released:
-            self._unlink(blob_id)
+    def __init__(self, fd: int, blob_id: str, start: int, length: int) -> None:
+        self._fd = fd
+        self._blob_id = blob_id
+        self._offset = start
+        self._end = start + length
 
-    def pinned(self, blob_id: str) -> bool:
-        with self._lock:
-            return blob_id in self._pins
+    def __next__(self) -> bytes:
+        if self._fd < 0:
+            raise StopIteration
+        if self._offset >= self._end:
+            self.close()
+            raise StopIteration
+        try:
+            chunk = os.pread(self._fd, min(CHUNK, self._end - self._offset), self._offset)
+        except BaseException:
+            self.close()
+            raise
+        if not chunk:
+            self.close()
+            raise EOFError(f"blob {self._blob_id} ends at {self._offset}, before {self._end}")
+        self._offset += len(chunk)
+        return chunk
 
-    def delete(self, blob_id: str) -> None:
-        """Unlinks now, or when the last reader unpins."""
-        with self._lock:
-            if blob_id in self._pins:
-                self._doomed.add(blob_id)
-                return
-        self._unlink(blob_id)
+    def close(self) -> None:
+        fd, self._fd = self._fd, -1
+        if fd >= 0:
+            os.close(fd)
+
+    def __del__(self) -> None:
+        self.close()
 
 
 class SegmentReader(Iterator[bytes]):
-    """The chunks of a range across segments; holds pins on its blobs until exhausted or closed."""
+    """The chunks of a range across segments, each blob opened only when reached.
+
+    A 10,000-part object costs one descriptor at a time; the open one is closed when the reader
+    is exhausted, closed, fails, or is dropped.
+    """
 
     def __init__(
         self,
         ranges: list[tuple[str, int, int]],
-        read_range: Callable[[str, int, int], Iterator[bytes]],
-        pins: Pins,
+        read_range: Callable[[str, int, int], RangeReader],
     ) -> None:
         self._ranges = deque(ranges)
         self._read_range = read_range
-        self._pins: Pins | None = pins
-        self._pinned = [blob_id for blob_id, _, _ in ranges]
-        self._current: Iterator[bytes] | None = None
+        self._current: RangeReader | None = None
 
     def __next__(self) -> bytes:
         try:
@@ -124,13 +113,10 @@ class SegmentReader(Iterator[bytes]):
             raise
 
     def close(self) -> None:
+        self._ranges.clear()
         current, self._current = self._current, None
-        if current is not None and hasattr(current, "close"):
+        if current is not None:
             current.close()
-        pins, self._pins = self._pins, None
-        if pins is not None:
-            pins.unpin(self._pinned)
 
     def __del__(self) -> None:
-        # A GET abandoned half-way still lets go of its pins.
         self.close()
