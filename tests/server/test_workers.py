@@ -104,3 +104,23 @@ def test_an_object_written_through_one_worker_is_read_whole_through_any(
         workers_server.client("s3", owner).put_object(Bucket=bucket, Key="same", Body=body)
         got = workers_server.client("s3", owner).get_object(Bucket=bucket, Key="same")
         assert got["Body"].read() == body
+
+
+def test_the_parent_sweeps_orphans_before_the_workers_start(tmp_path: Path) -> None:
+    # A blob no record refers to (a crash between its rename and its record's commit), old
+    # enough not to belong to a write in flight, is removed once at startup.
+    data = tmp_path / "data"
+    first = RunningServer(data).start()
+    first.stop()
+    orphan = data / "blobs" / "ab" / "cd" / ("ab" + "cd" + "0" * 28)
+    orphan.parent.mkdir(parents=True, exist_ok=True)
+    orphan.write_bytes(b"left by a crash")
+    long_ago = orphan.stat().st_mtime - 3600
+    os.utime(orphan, (long_ago, long_ago))
+    running = RunningServer(data, "--workers", "2").start()
+    try:
+        owner = running.new_account()
+        running.client("sts", owner).get_caller_identity()
+        assert not orphan.exists()
+    finally:
+        running.stop()

@@ -67,7 +67,10 @@ class RolegateApp:
         self._sts_actions = self.endpoints["sts"].protocol.operation_names()
         self.objects = open_object_store(config.data_dir)
         self.blobs = open_blob_store(config.data_dir)
-        self.blobs.sweep(self.objects.referenced_blob, older_than=SWEEP_OLDER_THAN_SECONDS)
+        if not config.shares_data_dir:
+            # Worker processes start while their siblings serve; their parent sweeps once,
+            # before any of them exists (`sweep_orphans`).
+            self.blobs.sweep(self.objects.referenced_blob, older_than=SWEEP_OLDER_THAN_SECONDS)
         self.s3 = S3Endpoint(
             S3Service(self.objects, self.blobs, config.region),
             authenticator,
@@ -185,6 +188,18 @@ class RolegateApp:
 
 def create_app(config: ServerConfig) -> RolegateApp:
     return RolegateApp(config)
+
+
+def sweep_orphans(config: ServerConfig) -> int:
+    """What a single-process app does at startup, for a parent about to start worker processes:
+    remove temp files and unreferenced blobs left by a crash. Returns how many went."""
+    objects = open_object_store(config.data_dir)
+    blobs = open_blob_store(config.data_dir)
+    try:
+        return blobs.sweep(objects.referenced_blob, older_than=SWEEP_OLDER_THAN_SECONDS)
+    finally:
+        blobs.close()
+        objects.close()
 
 
 async def _read_body(receive: Receive, limit: int) -> bytes | None:

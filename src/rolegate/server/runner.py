@@ -17,7 +17,7 @@ from typing import Any
 
 import uvicorn
 
-from rolegate.server.app import RolegateApp, create_app
+from rolegate.server.app import RolegateApp, create_app, sweep_orphans
 from rolegate.server.config import ServerConfig
 
 CONFIG_VARIABLE = "ROLEGATE_SERVER_CONFIG"
@@ -45,6 +45,7 @@ def serve(config: ServerConfig) -> None:
         finally:
             app.close()
         return
+    sweep_orphans(config)  # once, while no worker is writing
     os.environ[CONFIG_VARIABLE] = _config_text(config)
     uvicorn.run(f"{__name__}:app_from_environment", factory=True, workers=config.workers, **options)
 
