@@ -12,6 +12,9 @@ from __future__ import annotations
 
 import json
 import os
+import signal
+import socket
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -44,6 +47,15 @@ def _children(pid: int) -> list[int]:
         if int(stat.rsplit(")", 1)[1].split()[1]) == pid and b"spawn_main" in cmdline:
             found.append(int(entry))
     return found
+
+
+def _running(pid: int) -> bool:
+    """Alive and not a zombie waiting for whoever adopted it to reap it."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state not in {"Z", "X"}
 
 
 def _read_policy(bucket: str) -> str:
@@ -124,3 +136,22 @@ def test_the_parent_sweeps_orphans_before_the_workers_start(tmp_path: Path) -> N
         assert not orphan.exists()
     finally:
         running.stop()
+
+
+def test_workers_stop_when_their_parent_is_killed(tmp_path: Path) -> None:
+    # A kill -9 of `rolegate server` must not leave its workers serving the port on their own.
+    running = RunningServer(tmp_path / "data", "--workers", "2").start()
+    assert running.process is not None
+    owner = running.new_account()
+    running.client("sts", owner).get_caller_identity()
+    workers = _children(running.process.pid)
+    assert len(workers) == 2
+    running.process.send_signal(signal.SIGKILL)
+    running.process.wait()
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline and any(_running(pid) for pid in workers):
+        time.sleep(0.1)
+    running.stop()
+    assert not any(_running(pid) for pid in workers)
+    with pytest.raises(OSError):
+        socket.create_connection(("127.0.0.1", running.port), timeout=1).close()

@@ -8,10 +8,12 @@ config travels in an environment variable, since a worker is a fresh interpreter
 
 from __future__ import annotations
 
+import ctypes
 import dataclasses
 import json
 import logging
 import os
+import signal
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +23,8 @@ from rolegate.server.app import RolegateApp, create_app, sweep_orphans
 from rolegate.server.config import ServerConfig
 
 CONFIG_VARIABLE = "ROLEGATE_SERVER_CONFIG"
+PARENT_VARIABLE = "ROLEGATE_SERVER_PARENT"
+PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 
 
 def serve(config: ServerConfig) -> None:
@@ -47,12 +51,26 @@ def serve(config: ServerConfig) -> None:
         return
     sweep_orphans(config)  # once, while no worker is writing
     os.environ[CONFIG_VARIABLE] = _config_text(config)
+    os.environ[PARENT_VARIABLE] = str(os.getpid())
     uvicorn.run(f"{__name__}:app_from_environment", factory=True, workers=config.workers, **options)
 
 
 def app_from_environment() -> RolegateApp:
     """What each worker process runs: the app for the config its parent put in the environment."""
+    _exit_with_parent(int(os.environ[PARENT_VARIABLE]))
     return create_app(_config_from_text(os.environ[CONFIG_VARIABLE]))
+
+
+def _exit_with_parent(parent: int) -> None:
+    """Ask the kernel for SIGTERM when the parent dies. Without it, a `kill -9` of the parent
+    leaves its workers serving the port on their own, beyond the reach of whoever stopped it."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    except (OSError, AttributeError):  # pragma: no cover - not Linux: nothing to ask for
+        return
+    if os.getppid() != parent:  # the parent died before the request was made
+        raise SystemExit(0)
 
 
 def _config_text(config: ServerConfig) -> str:
