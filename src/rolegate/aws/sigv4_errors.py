@@ -66,7 +66,13 @@ def two_mechanisms(service: str | None) -> AwsError:
 
 
 def unsupported_mechanism(service: str | None) -> AwsError:
-    """Signature Version 2 and other schemes. S3: [seen] https://github.com/aws/aws-cli/issues/2432"""
+    """Signature Version 2 and other schemes. S3: [seen] https://github.com/aws/aws-cli/issues/2432
+
+    S3 refuses SigV2 for every bucket created after June 24, 2020 (AWS's announcement of the
+    revised SigV2 plan; AmazonS3/latest/API/Appendix-Sigv2.html), and every bucket here is new.
+    Clients that presign with SigV2 by default (botocore for S3 in us-east-1) need
+    `signature_version="s3v4"`, as they do against a new bucket on AWS.
+    """
     if _s3(service):
         return AwsError(
             "InvalidRequest",
