@@ -25,6 +25,8 @@ from rolegate.services.s3.service import S3Service
 from rolegate.services.sts.tokens import SessionTokens
 from rolegate.store import open_metadata_store
 from rolegate.store.audit_log import AuditLog
+from rolegate.store.blobs import BlobStore
+from rolegate.store.objects import ObjectStore
 from rolegate.store.open import open_blob_store, open_object_store
 
 # Query-protocol requests are small forms; anything larger is not an IAM or STS call.
@@ -40,6 +42,7 @@ class RolegateApp:
     def __init__(self, config: ServerConfig) -> None:
         self.config = config
         self._closed = False
+        self._shares_data_dir = config.shares_data_dir
         self.store = open_metadata_store(config.data_dir, shared=config.shares_data_dir)
         tokens = SessionTokens(self.store.server_secret(SESSION_TOKEN_KEY))
         authorizer = Authorizer(self.store)
@@ -70,7 +73,7 @@ class RolegateApp:
         if not config.shares_data_dir:
             # Worker processes start while their siblings serve; their parent sweeps once,
             # before any of them exists (`sweep_orphans`).
-            self.blobs.sweep(self.objects.referenced_blob, older_than=SWEEP_OLDER_THAN_SECONDS)
+            _sweep(self.objects, self.blobs)
         self.s3 = S3Endpoint(
             S3Service(self.objects, self.blobs, config.region),
             authenticator,
@@ -94,6 +97,10 @@ class RolegateApp:
             return
         if scope["type"] != "http":  # pragma: no cover - websockets are not served
             return
+        if self._shares_data_dir:
+            # One look per request for the other workers' IAM commits: whatever this request
+            # derives from records (callers, policy sets) is then as of its start.
+            self.store.refresh_generation()
         request = HttpRequest(
             method=scope["method"],
             raw_path=scope.get("raw_path") or scope["path"].encode(),
@@ -196,10 +203,14 @@ def sweep_orphans(config: ServerConfig) -> int:
     objects = open_object_store(config.data_dir)
     blobs = open_blob_store(config.data_dir)
     try:
-        return blobs.sweep(objects.referenced_blob, older_than=SWEEP_OLDER_THAN_SECONDS)
+        return _sweep(objects, blobs)
     finally:
         blobs.close()
         objects.close()
+
+
+def _sweep(objects: ObjectStore, blobs: BlobStore) -> int:
+    return blobs.sweep(objects.referenced_blob, older_than=SWEEP_OLDER_THAN_SECONDS)
 
 
 async def _read_body(receive: Receive, limit: int) -> bytes | None:

@@ -74,6 +74,10 @@ class MetadataStore(Protocol):
         """
         ...
 
+    def refresh_generation(self) -> None:
+        """Look for other processes' commits now, rather than when the store next polls."""
+        ...
+
     def server_secret(self, name: str) -> bytes:
         """A random secret kept in the store, created on first use (e.g. the session-token key)."""
         ...

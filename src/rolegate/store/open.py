@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 from rolegate.store.blobs import BlobStore
@@ -16,10 +17,11 @@ BLOBS_DIR = "blobs"
 
 
 def open_metadata_store(data_dir: Path, *, shared: bool = False) -> MetadataStore:
-    """`shared`: other processes serve the same data dir, so their commits are looked for on
-    every read of the store's generation instead of every DATA_VERSION_POLL seconds."""
+    """`shared`: other processes serve the same data dir, and the caller looks for their commits
+    itself with `refresh_generation` (once per request) instead of the store polling every
+    DATA_VERSION_POLL seconds."""
     data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
-    poll = 0.0 if shared else DATA_VERSION_POLL
+    poll = math.inf if shared else DATA_VERSION_POLL
     return SqliteMetadataStore(data_dir / METADATA_FILE, data_version_poll=poll)
 
 

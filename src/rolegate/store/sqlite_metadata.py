@@ -173,15 +173,18 @@ class SqliteMetadataStore:
     def generation(self) -> tuple[int, int]:
         # Our own commits are counted, so they show at once. `data_version` changes when *other*
         # connections commit (`rolegate account create`, a second server); it is polled at most
-        # every `data_version_poll` seconds (DATA_VERSION_POLL by default), as a query per request
-        # cost more than the policy work it guards. Another process's IAM change is seen within
-        # that interval; worker processes of one server poll on every call (interval 0).
-        now = time.monotonic()
-        if now - self._polled_at >= self._poll:
-            row = self._connection().execute("PRAGMA data_version").fetchone()
-            self._data_version = int(row[0])
-            self._polled_at = now
+        # every `data_version_poll` seconds (DATA_VERSION_POLL by default), as a query per
+        # lookup cost more than the policy work it guards, so another process's IAM change is
+        # seen within that interval. Worker processes of one server never poll here: they call
+        # `refresh_generation` once per request instead.
+        if time.monotonic() - self._polled_at >= self._poll:
+            self.refresh_generation()
         return (self._commits, self._data_version)
+
+    def refresh_generation(self) -> None:
+        row = self._connection().execute("PRAGMA data_version").fetchone()
+        self._data_version = int(row[0])
+        self._polled_at = time.monotonic()
 
     def server_secret(self, name: str) -> bytes:
         conn = self._connection()
