@@ -19,6 +19,8 @@ import tempfile
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
+from upload_sink import lifespan
+
 Message = MutableMapping[str, Any]
 Scope = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
@@ -28,16 +30,6 @@ App = Callable[[Scope, Receive, Send], Awaitable[None]]
 CHUNK = 1 << 20
 SMALL = os.urandom(1024)
 PATHSEND = "http.response.pathsend"
-
-
-async def _lifespan(receive: Receive, send: Send) -> None:
-    while True:
-        message = await receive()
-        if message["type"] == "lifespan.startup":
-            await send({"type": "lifespan.startup.complete"})
-        elif message["type"] == "lifespan.shutdown":
-            await send({"type": "lifespan.shutdown.complete"})
-            return
 
 
 async def _answer(send: Send, status: int, body: bytes, *extra: tuple[bytes, bytes]) -> None:
@@ -104,7 +96,7 @@ def app_from_environment() -> App:
 
     async def app(scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
-            await _lifespan(receive, send)
+            await lifespan(receive, send)
             return
         path = scope["path"]
         if scope["method"] == "GET":

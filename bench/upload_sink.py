@@ -29,7 +29,7 @@ Send = Callable[[Message], Awaitable[None]]
 CHUNK = 1 << 20
 
 
-async def _lifespan(receive: Receive, send: Send) -> None:
+async def lifespan(receive: Receive, send: Send) -> None:
     while True:
         message = await receive()
         if message["type"] == "lifespan.startup":
@@ -95,7 +95,7 @@ def make_app(
 ) -> Callable[[MutableMapping[str, Any], Receive, Send], Awaitable[None]]:
     async def app(scope: MutableMapping[str, Any], receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
-            await _lifespan(receive, send)
+            await lifespan(receive, send)
             return
         size = 0
         more = True

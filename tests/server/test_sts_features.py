@@ -168,12 +168,16 @@ def test_a_permissions_boundary_caps_what_the_user_may_do(
     )
 
 
+def _session_token_credentials(server: RunningServer, user: Credentials) -> Credentials:
+    found = server.client("sts", user).get_session_token(DurationSeconds=900)["Credentials"]
+    return Credentials.from_sts(found)
+
+
 def test_get_session_token_keeps_the_users_permissions(
     server: RunningServer, account: tuple[Credentials, Credentials]
 ) -> None:
     root, dev = account
-    found = server.client("sts", dev).get_session_token(DurationSeconds=900)["Credentials"]
-    temporary = Credentials.from_sts(found)
+    temporary = _session_token_credentials(server, dev)
     assert temporary.access_key_id.startswith("ASIA")
     who = server.client("sts", temporary).get_caller_identity()
     assert who["Arn"] == f"arn:aws:iam::{root.account_id}:user/dev"
@@ -195,8 +199,7 @@ def test_get_session_token_credentials_cannot_call_iam_without_mfa(
         PolicyDocument=_doc({"Effect": "Allow", "Action": "iam:GetUser", "Resource": "*"}),
     )
     assert server.client("iam", dev).get_user()["User"]["UserName"] == "dev"
-    found = server.client("sts", dev).get_session_token(DurationSeconds=900)["Credentials"]
-    temporary = Credentials.from_sts(found)
+    temporary = _session_token_credentials(server, dev)
     with pytest.raises(ClientError) as excinfo:
         server.client("iam", temporary).get_user()
     error = excinfo.value.response["Error"]
