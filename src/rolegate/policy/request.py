@@ -4,26 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from rolegate.policy.compiled import ACTION_INDEX_LIMIT, CompiledPolicy
 from rolegate.policy.context import RequestContext
 from rolegate.policy.principal import Principal
 from rolegate.policy.statement_index import ActionSlice
 
+
 # The keys a caller carries whatever it asks (aws:PrincipalArn, tags...), converted once per
-# caller rather than on every request. Bounded; a busy server refills the hot callers at once.
-_PRINCIPAL_CONTEXTS: dict[Principal, RequestContext] = {}
-_PRINCIPAL_CONTEXTS_LIMIT = 4096
-
-
+# caller rather than on every request.
+@lru_cache(maxsize=4096)
 def _principal_context(principal: Principal) -> RequestContext:
-    found = _PRINCIPAL_CONTEXTS.get(principal)
-    if found is None:
-        found = RequestContext(principal.context_entries())
-        if len(_PRINCIPAL_CONTEXTS) >= _PRINCIPAL_CONTEXTS_LIMIT:
-            _PRINCIPAL_CONTEXTS.clear()
-        _PRINCIPAL_CONTEXTS[principal] = found
-    return found
+    return RequestContext(principal.context_entries())
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,14 +10,12 @@ spelled here, not by `strftime`, whose `%a` and `%b` follow the process locale.
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from functools import lru_cache
 
 __all__ = ["http_date", "iso_timestamp"]
 
 _DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-# Every GET sends its object's Last-Modified: hot objects' dates are formatted once. Bounded.
-_HTTP_DATES: dict[datetime, str] = {}
-_HTTP_DATES_LIMIT = 4096
 
 
 def _utc(moment: datetime) -> datetime:
@@ -36,16 +34,12 @@ def iso_timestamp(moment: datetime) -> str:
     )
 
 
+# Every GET sends its object's Last-Modified: hot objects' dates are formatted once.
+@lru_cache(maxsize=4096)
 def http_date(moment: datetime) -> str:
     """`Sat, 28 Nov 2026 09:00:00 GMT`: whole seconds, the fraction dropped."""
-    text = _HTTP_DATES.get(moment)
-    if text is None:
-        m = _utc(moment)
-        text = (
-            f"{_DAYS[m.weekday()]}, {m.day:02d} {_MONTHS[m.month - 1]} {m.year:04d} "
-            f"{m.hour:02d}:{m.minute:02d}:{m.second:02d} GMT"
-        )
-        if len(_HTTP_DATES) >= _HTTP_DATES_LIMIT:
-            _HTTP_DATES.clear()
-        _HTTP_DATES[moment] = text
-    return text
+    m = _utc(moment)
+    return (
+        f"{_DAYS[m.weekday()]}, {m.day:02d} {_MONTHS[m.month - 1]} {m.year:04d} "
+        f"{m.hour:02d}:{m.minute:02d}:{m.second:02d} GMT"
+    )
