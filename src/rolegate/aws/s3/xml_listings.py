@@ -158,6 +158,20 @@ def list_bucket_result_v1(
     if next_marker is not None:
         out.element("NextMarker", encode(next_marker))
     out.integer("MaxKeys", max_keys)
+    _listing_tail(out, encode, delimiter, encoding_type, is_truncated, contents, common_prefixes)
+    return out.finish()
+
+
+def _listing_tail(
+    out: XmlWriter,
+    encode: Callable[[str], str],
+    delimiter: str | None,
+    encoding_type: EncodingType | None,
+    is_truncated: bool,
+    contents: Sequence[ObjectEntry],
+    common_prefixes: Sequence[str],
+) -> None:
+    """What both ListObjects versions end with, in the same order."""
     if delimiter is not None:
         out.element("Delimiter", encode(delimiter))
     if encoding_type is not None:
@@ -165,7 +179,6 @@ def list_bucket_result_v1(
     out.boolean("IsTruncated", is_truncated)
     out.extend([_contents(entry, encode) for entry in contents])
     out.extend(_common_prefixes(common_prefixes, encode))
-    return out.finish()
 
 
 def list_bucket_result_v2(
@@ -193,11 +206,5 @@ def list_bucket_result_v2(
     out.optional("NextContinuationToken", next_continuation_token)
     out.integer("KeyCount", len(contents) + len(common_prefixes))
     out.integer("MaxKeys", max_keys)
-    if delimiter is not None:
-        out.element("Delimiter", encode(delimiter))
-    if encoding_type is not None:
-        out.element("EncodingType", encoding_type.value)
-    out.boolean("IsTruncated", is_truncated)
-    out.extend([_contents(entry, encode) for entry in contents])
-    out.extend(_common_prefixes(common_prefixes, encode))
+    _listing_tail(out, encode, delimiter, encoding_type, is_truncated, contents, common_prefixes)
     return out.finish()
