@@ -5,7 +5,7 @@ UV := $(VENV)/bin/uv
 UV_VERSION := 0.13.8
 RUN := $(UV) run --frozen --no-sync
 
-.PHONY: install demo test bench lint format typecheck clean
+.PHONY: install demo test test-security bench lint format typecheck clean
 
 # A stamp keyed on the lock file: re-syncs only when dependencies change.
 $(VENV)/.synced: uv.lock pyproject.toml
@@ -20,6 +20,10 @@ demo: install
 
 test: install
 	$(RUN) pytest -n auto -q
+
+# The attack suite alone (it is part of `make test` too): tests/security, issue 10.
+test-security: install
+	$(RUN) pytest -n auto -q tests/security
 
 bench: install
 	$(RUN) python bench/policy_eval.py
