@@ -58,6 +58,10 @@ class AccessKey:
     user_name: str | None
     status: AccessKeyStatus
     created: datetime
+    # The unique id of the user the key was made for: keys belong to the user, not to the name
+    # (a user re-created under the same name does not get the old user's keys). "" for the root's
+    # keys and for keys stored before ids were recorded.
+    user_id: str = ""
 
     @property
     def scope(self) -> str:
