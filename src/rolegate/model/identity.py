@@ -24,6 +24,19 @@ class Tag:
 
 
 @dataclass(frozen=True, slots=True)
+class PrincipalBinding:
+    """A user or role ARN named in a policy's Principal, and the unique id it named when saved.
+
+    IAM UG reference_policies_elements_principal.html (role and user principals): a policy naming a
+    role or user holds its unique id, so a principal deleted and re-created under the same ARN is a
+    different principal and the policy no longer applies to it.
+    """
+
+    arn: str
+    unique_id: str
+
+
+@dataclass(frozen=True, slots=True)
 class Account:
     KIND: ClassVar[str] = "account"
     account_id: str
@@ -114,6 +127,9 @@ class Role:
     max_session_duration: int = 3600
     permissions_boundary: str | None = None
     tags: tuple[Tag, ...] = ()
+    # The users and roles the trust policy names, bound to their unique ids when it was saved;
+    # None for a role stored before bindings were recorded (its principals still match by ARN).
+    trust_principals: tuple[PrincipalBinding, ...] | None = None
 
     @property
     def scope(self) -> str:

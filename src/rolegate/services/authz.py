@@ -22,6 +22,7 @@ from rolegate.services.call import Caller
 from rolegate.services.derived_cache import DerivedCache
 from rolegate.services.iam.documents import managed_policy_document, policy_documents_for
 from rolegate.services.policy_cache import PolicyCache
+from rolegate.services.principal_bindings import PrincipalResolver
 from rolegate.store import MetadataStore
 
 _NO_POLICIES = PolicySet()
@@ -44,6 +45,9 @@ class Authorizer:
     def __init__(self, store: MetadataStore, cache: PolicyCache | None = None) -> None:
         self._store = store
         self.cache = cache or PolicyCache()
+        # Resource and trust policies as they apply now: principals gone since they were named
+        # are shown by their unique ids, which match no caller.
+        self.principals = PrincipalResolver(store)
         self._policy_sets: DerivedCache[tuple[object, ...], PolicySet] = DerivedCache(store)
 
     def owner_of(self, caller: Caller) -> PolicyOwner | None:
