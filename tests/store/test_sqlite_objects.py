@@ -10,7 +10,14 @@ from pathlib import Path
 
 import pytest
 
-from rolegate.model import Bucket, MultipartUpload, Segment, StoredObject, UploadedPart
+from rolegate.model import (
+    Bucket,
+    MultipartUpload,
+    PrincipalBinding,
+    Segment,
+    StoredObject,
+    UploadedPart,
+)
 from rolegate.store.blobs import BlobStore, new_blob_id
 from rolegate.store.objects import (
     AlreadyExists,
@@ -72,13 +79,17 @@ def test_buckets_are_unique_listed_per_account_by_name_and_hold_a_policy(
     store.create_bucket(Bucket("archive", ACCOUNT, "us-east-1", NOW))
     store.create_bucket(Bucket("other", "999988887777", "eu-west-1", NOW))
     assert [b.name for b in store.list_buckets(ACCOUNT)] == ["archive", "photos"]
-    store.set_bucket_policy("photos", '{"Version":"2012-10-17","Statement":[]}')
+    # The policy is stored with the unique ids of the principals it names (bound by the service).
+    bound = (PrincipalBinding(f"arn:aws:iam::{ACCOUNT}:role/r", "AROAABCDEFGHIJKLMNOPQ"),)
+    store.set_bucket_policy("photos", '{"Version":"2012-10-17","Statement":[]}', bound)
     got = store.get_bucket("photos")
     assert got == Bucket(
-        "photos", ACCOUNT, "us-east-1", NOW, '{"Version":"2012-10-17","Statement":[]}'
+        "photos", ACCOUNT, "us-east-1", NOW, '{"Version":"2012-10-17","Statement":[]}', bound
     )
     store.set_bucket_policy("photos", None)
-    assert store.get_bucket("photos") == Bucket("photos", ACCOUNT, "us-east-1", NOW)
+    assert store.get_bucket("photos") == Bucket(
+        "photos", ACCOUNT, "us-east-1", NOW, policy_principals=()
+    )
     with pytest.raises(NoSuchBucket):
         store.set_bucket_policy("missing", None)
 

@@ -24,6 +24,19 @@ class Tag:
 
 
 @dataclass(frozen=True, slots=True)
+class PrincipalBinding:
+    """A user or role ARN named in a policy's Principal, and the unique id it named when saved.
+
+    IAM UG reference_policies_elements_principal.html (role and user principals): a policy naming a
+    role or user holds its unique id, so a principal deleted and re-created under the same ARN is a
+    different principal and the policy no longer applies to it.
+    """
+
+    arn: str
+    unique_id: str
+
+
+@dataclass(frozen=True, slots=True)
 class Account:
     KIND: ClassVar[str] = "account"
     account_id: str
@@ -58,6 +71,10 @@ class AccessKey:
     user_name: str | None
     status: AccessKeyStatus
     created: datetime
+    # The unique id of the user the key was made for: keys belong to the user, not to the name
+    # (a user re-created under the same name does not get the old user's keys). "" for the root's
+    # keys and for keys stored before ids were recorded.
+    user_id: str = ""
 
     @property
     def scope(self) -> str:
@@ -110,6 +127,9 @@ class Role:
     max_session_duration: int = 3600
     permissions_boundary: str | None = None
     tags: tuple[Tag, ...] = ()
+    # The users and roles the trust policy names, bound to their unique ids when it was saved;
+    # None for a role stored before bindings were recorded (its principals still match by ARN).
+    trust_principals: tuple[PrincipalBinding, ...] | None = None
 
     @property
     def scope(self) -> str:

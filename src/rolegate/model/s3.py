@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from rolegate.model.identity import PrincipalBinding
+
 # Ordered (name, value) pairs rather than dicts: values stay hashable and keep the order given.
 Pairs = tuple[tuple[str, str], ...]
 
@@ -21,6 +23,9 @@ class Bucket:
     region: str
     created: datetime
     policy: str | None = None
+    # The users and roles the bucket policy names, bound to their unique ids when it was saved;
+    # None for a policy stored before bindings were recorded (its principals still match by ARN).
+    policy_principals: tuple[PrincipalBinding, ...] | None = None
 
 
 @dataclass(frozen=True, slots=True)

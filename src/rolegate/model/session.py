@@ -31,6 +31,8 @@ class Session:
     session_name: str = ""
     # For SessionKind.USER: the user whose session this is; None for the account root.
     user_name: str | None = None
+    # ... and that user's unique id: the session belongs to the user, not to its name.
+    user_unique_id: str = ""
     # Inline session policy text and managed session policy ARNs (STS AssumeRole Policy/PolicyArns).
     policy: str | None = None
     policy_arns: tuple[str, ...] = ()

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import IntEnum
 
@@ -31,6 +32,14 @@ _IDENTITY_ARN = re.compile(
     r"|sts::\d{12}:(?:assumed-role/[\w+=,.@-]+/[\w+=,.@-]+|federated-user/[\w+=,.@-]+))"
 )
 _PRINCIPAL_TYPES = ("AWS", "Service", "Federated", "CanonicalUser")
+# A user or role named by ARN: what IAM binds to the identity's unique id when a policy is saved.
+_BINDABLE_ARN = re.compile(
+    r"arn:aws[a-z-]*:iam::(\d{12}):(user|role)/(?:[\w+=,.@/-]*/)?([\w+=,.@-]+)"
+)
+# A unique id (UG/reference_identifiers.html#identifiers-unique-ids): what a stored policy shows in
+# place of a user or role that was deleted after the policy named it. It names no live identity,
+# so it matches no caller; it parses so that such a stored policy still compiles.
+_UNIQUE_ID = re.compile(r"(?:AROA|AIDA)[A-Z0-9]{16,}")
 
 
 class MatchStrength(IntEnum):
@@ -146,6 +155,8 @@ def compile_principal_element(
                     accounts.add(root.group(1))
                 elif _IDENTITY_ARN.fullmatch(value) and "*" not in value and "?" not in value:
                     arns.add(value)
+                elif _UNIQUE_ID.fullmatch(value):
+                    arns.add(value)  # callers are known by ARN, never by id: matches no one
                 else:
                     problems.append(_invalid(dialect, type_name, value, child))
             elif "*" in value or "?" in value:
@@ -166,3 +177,100 @@ def compile_principal_element(
         federated=frozenset(federated),
         canonical_users=frozenset(canonical),
     )
+
+
+@dataclass(frozen=True, slots=True)
+class NamedIdentity:
+    """A user or role a policy's Principal or NotPrincipal names by ARN."""
+
+    arn: str
+    account: str
+    kind: str  # "user" or "role"
+    name: str
+
+
+def is_unique_id(value: str) -> bool:
+    return _UNIQUE_ID.fullmatch(value) is not None
+
+
+def _principal_values(document: object) -> list[list[str]]:
+    """The "AWS" lists of every Principal/NotPrincipal, in document order (strings only)."""
+    if not isinstance(document, dict):
+        return []
+    statements = document.get("Statement")
+    if isinstance(statements, dict):
+        statements = [statements]
+    found: list[list[str]] = []
+    for statement in statements if isinstance(statements, list) else []:
+        if not isinstance(statement, dict):
+            continue
+        for element in ("Principal", "NotPrincipal"):
+            block = statement.get(element)
+            if isinstance(block, dict):
+                listed = _as_string_list(block.get("AWS"))
+                if listed is not None:
+                    found.append(listed)
+    return found
+
+
+def named_identities(document: object) -> tuple[NamedIdentity, ...]:
+    """Users and roles named by ARN in the Principal and NotPrincipal elements of `document`.
+
+    UG/reference_policies_elements_principal.html: these are the principals IAM resolves to a
+    unique id when the policy is saved. Account principals, `*`, services, federated users and
+    role sessions (`arn:aws:sts::...:assumed-role/...`) are kept as written. Conditions are never
+    looked at: `aws:PrincipalArn` compares strings.
+    """
+    named: dict[str, NamedIdentity] = {}
+    for listed in _principal_values(document):
+        for value in listed:
+            match = _BINDABLE_ARN.fullmatch(value)
+            if match is not None and "*" not in value and "?" not in value:
+                account, kind, name = match.groups()
+                named.setdefault(value, NamedIdentity(value, account, kind, name))
+    return tuple(named.values())
+
+
+def unique_ids_named(document: object) -> tuple[str, ...]:
+    """Unique ids written where an "AWS" principal is expected."""
+    return tuple(
+        value for listed in _principal_values(document) for value in listed if is_unique_id(value)
+    )
+
+
+def replace_principals(document: object, replacements: Mapping[str, str]) -> object:
+    """A copy of `document` whose "AWS" principals are replaced per `replacements`.
+
+    Only Principal and NotPrincipal values change; a Condition naming the same ARN keeps it.
+    """
+    if not isinstance(document, dict):
+        return document
+    copied = dict(document)
+    statements = copied.get("Statement")
+    single = isinstance(statements, dict)
+    items = [statements] if single else statements
+    if not isinstance(items, list):
+        return copied
+    rewritten = [
+        _statement_replaced(statement, replacements) if isinstance(statement, dict) else statement
+        for statement in items
+    ]
+    copied["Statement"] = rewritten[0] if single else rewritten
+    return copied
+
+
+def _statement_replaced(
+    statement: dict[str, object], replacements: Mapping[str, str]
+) -> dict[str, object]:
+    copied = dict(statement)
+    for element in ("Principal", "NotPrincipal"):
+        block = copied.get(element)
+        if isinstance(block, dict) and "AWS" in block:
+            block = dict(block)
+            value = block["AWS"]
+            if isinstance(value, str):
+                block["AWS"] = replacements.get(value, value)
+            elif isinstance(value, list):
+                block["AWS"] = [replacements.get(v, v) if isinstance(v, str) else v for v in value]
+            copied[element] = block
+    return copied

@@ -75,7 +75,7 @@ class RolegateApp:
             # before any of them exists (`sweep_orphans`).
             _sweep(self.objects, self.blobs)
         self.s3 = S3Endpoint(
-            S3Service(self.objects, self.blobs, config.region),
+            S3Service(self.objects, self.blobs, config.region, authorizer.principals),
             authenticator,
             authorizer,
             self.audit,

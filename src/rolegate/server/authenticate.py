@@ -66,7 +66,9 @@ class Authenticator:
             principal = Principal(PrincipalType.ACCOUNT, key.account_id, root, root)
             return Caller(principal, key.account_id, key.access_key_id, access_key=key)
         user = self._store.get(User, key.account_id, key.user_name.lower())
-        if user is None:  # a key whose user is gone can no longer sign
+        # A key whose user is gone can no longer sign, nor can it sign for a new user of the same
+        # name: keys belong to the user's unique id (UG/reference_identifiers.html).
+        if user is None or (key.user_id and key.user_id != user.user_id):
             raise invalid_token()
         return Caller(
             _user_principal(user, user.tags),
@@ -88,8 +90,8 @@ class Authenticator:
                 principal = Principal(PrincipalType.ACCOUNT, session.account_id, root, root)
                 return Caller(principal, session.account_id, session.access_key_id, session=session)
             user = self._store.get(User, session.account_id, session.user_name.lower())
-            if user is None:
-                raise invalid_token()
+            if user is None or user.user_id != session.user_unique_id:
+                raise _orphaned_session()
             return Caller(
                 _user_principal(user, user.tags),
                 session.account_id,
@@ -98,8 +100,10 @@ class Authenticator:
                 session=session,
             )
         role = self._store.get(Role, session.account_id, session.role_name.lower())
+        if role is None or role.role_id != session.role_id:
+            raise _orphaned_session()
         # Session tags override the role's own tags of the same key (UG/id_session-tags.html).
-        tags = _merged_tags(role.tags if role is not None else (), session.tags)
+        tags = _merged_tags(role.tags, session.tags)
         principal = Principal(
             PrincipalType.ASSUMED_ROLE,
             session.account_id,
@@ -108,6 +112,20 @@ class Authenticator:
             tags=tuple((t.key, t.value) for t in tags),
         )
         return Caller(principal, session.account_id, session.access_key_id, session=session)
+
+
+def _orphaned_session() -> AwsError:
+    """A session whose role or user no longer exists: its token no longer authenticates.
+
+    Sessions belong to the unique id of the role or user they were issued for
+    (UG/reference_identifiers.html#identifiers-unique-ids): once that id is gone, the session is
+    nobody's, whether or not a new role or user took the name. Refusing it as an invalid token
+    (STS/CommonErrors.html InvalidClientTokenId), for every operation GetCallerIdentity included,
+    is what this server already answers for a long-term key whose user is gone; a session that
+    kept authenticating would show the old id in GetCallerIdentity while being judged by whatever
+    now holds the name.
+    """
+    return invalid_token()
 
 
 def anonymous_caller() -> Caller:

@@ -22,6 +22,7 @@ from rolegate.services.call import Caller
 from rolegate.services.derived_cache import DerivedCache
 from rolegate.services.iam.documents import managed_policy_document, policy_documents_for
 from rolegate.services.policy_cache import PolicyCache
+from rolegate.services.principal_bindings import PrincipalResolver
 from rolegate.store import MetadataStore
 
 _NO_POLICIES = PolicySet()
@@ -44,6 +45,9 @@ class Authorizer:
     def __init__(self, store: MetadataStore, cache: PolicyCache | None = None) -> None:
         self._store = store
         self.cache = cache or PolicyCache()
+        # Resource and trust policies as they apply now: principals gone since they were named
+        # are shown by their unique ids, which match no caller.
+        self.principals = PrincipalResolver(store)
         self._policy_sets: DerivedCache[tuple[object, ...], PolicySet] = DerivedCache(store)
 
     def owner_of(self, caller: Caller) -> PolicyOwner | None:
@@ -62,16 +66,22 @@ class Authorizer:
         if owner is None:
             return _NO_POLICIES
         session = caller.session
+        unique_id = _unique_id_of(caller)
         key = (
             caller.account_id,
             owner,
+            unique_id,
             session.policy if session is not None else None,
             session.policy_arns if session is not None else (),
         )
-        return self._policy_sets.get(key, lambda: self._load_policies(caller, owner))
+        return self._policy_sets.get(key, lambda: self._load_policies(caller, owner, unique_id))
 
-    def _load_policies(self, caller: Caller, owner: PolicyOwner) -> PolicySet:
-        documents, boundary_text = policy_documents_for(self._store, caller.account_id, owner)
+    def _load_policies(self, caller: Caller, owner: PolicyOwner, unique_id: str) -> PolicySet:
+        # By unique id, not only by name: authentication checked the id, but the role or user
+        # can be deleted and re-created between that check and this read.
+        documents, boundary_text = policy_documents_for(
+            self._store, caller.account_id, owner, unique_id
+        )
         identity = tuple(
             self.cache.compile(text, PolicyKind.IDENTITY, policy_id, PolicyType.IDENTITY)
             for policy_id, text in documents
@@ -125,6 +135,18 @@ class Authorizer:
             base = base.with_resource_policy(resource_policy)
         request = Request.build(caller.principal, action, resource, context, resource_account)
         return Judgement(action, resource, evaluate(request, base))
+
+
+def _unique_id_of(caller: Caller) -> str:
+    """The unique id of the role or user whose policies are the caller's."""
+    session = caller.session
+    if session is not None and session.kind is SessionKind.ROLE:
+        return session.role_id
+    if caller.user is not None:
+        return caller.user.user_id
+    # A GetSessionToken session of a user carries the user's id (authentication sets caller.user
+    # too; this is for a caller built without it).
+    return session.user_unique_id if session is not None else ""
 
 
 def deny_message(caller: Caller, judgement: Judgement) -> str:

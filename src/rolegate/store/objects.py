@@ -16,7 +16,7 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import NamedTuple, Protocol
 
-from rolegate.model import Bucket, MultipartUpload, StoredObject, UploadedPart
+from rolegate.model import Bucket, MultipartUpload, PrincipalBinding, StoredObject, UploadedPart
 from rolegate.store.interfaces import AlreadyExists
 
 __all__ = [
@@ -100,8 +100,10 @@ class ObjectStore(Protocol):
         """Raises BucketNotEmpty (objects or uploads in progress), NoSuchBucket."""
         ...
 
-    def set_bucket_policy(self, name: str, policy: str | None) -> None:
-        """Raises NoSuchBucket."""
+    def set_bucket_policy(
+        self, name: str, policy: str | None, principals: tuple[PrincipalBinding, ...] = ()
+    ) -> None:
+        """Replace the policy and the unique ids of the principals it names; raises NoSuchBucket."""
         ...
 
     # Objects -------------------------------------------------------------------------------

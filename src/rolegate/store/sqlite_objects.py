@@ -21,7 +21,7 @@ from typing import TypeVar
 
 import msgspec
 
-from rolegate.model import Bucket, MultipartUpload, StoredObject, UploadedPart
+from rolegate.model import Bucket, MultipartUpload, PrincipalBinding, StoredObject, UploadedPart
 from rolegate.store import sqlite_blob_refs as blob_refs
 from rolegate.store.interfaces import AlreadyExists
 from rolegate.store.key_ranges import prefix_end
@@ -147,9 +147,13 @@ class SqliteObjectStore:
                     raise BucketNotEmpty(name)
             conn.execute("DELETE FROM buckets WHERE name=?", (name,))
 
-    def set_bucket_policy(self, name: str, policy: str | None) -> None:
+    def set_bucket_policy(
+        self, name: str, policy: str | None, principals: tuple[PrincipalBinding, ...] = ()
+    ) -> None:
         with self._db.transaction() as conn:
-            bucket = dataclasses.replace(self._require_bucket(conn, name), policy=policy)
+            bucket = dataclasses.replace(
+                self._require_bucket(conn, name), policy=policy, policy_principals=principals
+            )
             conn.execute("UPDATE buckets SET body=? WHERE name=?", (_ENCODER.encode(bucket), name))
 
     # Objects -------------------------------------------------------------------------------

@@ -10,12 +10,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
-from rolegate.model import AccessKey, AccessKeyStatus, PolicyOwnerKind
+from rolegate.model import AccessKey, AccessKeyStatus, PolicyOwnerKind, User
 from rolegate.model.identity import ROOT_KEY_OWNER
 from rolegate.services.call import Call
 from rolegate.services.iam import params
 from rolegate.services.iam.errors import limit_exceeded, no_such_access_key
-from rolegate.services.iam.owners import authorize_identity, calling_user_name
+from rolegate.services.iam.owners import authorize_identity, calling_user_name, current_identity
 from rolegate.services.iam.paging import paginate
 from rolegate.services.iam.shapes import access_key_shape
 from rolegate.services.ids import access_key_id, secret_access_key
@@ -30,6 +30,7 @@ class KeyOwner:
 
     account_id: str
     user_name: str | None
+    user: User | None = None
 
     @property
     def key_prefix(self) -> str:
@@ -46,7 +47,8 @@ def _authorized_owner(store: MetadataStore, call: Call, action: str) -> KeyOwner
         call.authorize(action, f"arn:aws:iam::{account_id}:root")
         return KeyOwner(account_id, None)
     user = authorize_identity(store, call, PolicyOwnerKind.USER, name, action)
-    return KeyOwner(account_id, user.name)
+    assert isinstance(user, User)
+    return KeyOwner(account_id, user.name, user)
 
 
 def _find_key(store: MetadataStore, owner: KeyOwner, key_id: str) -> AccessKey:
@@ -65,9 +67,14 @@ def create_access_key(store: MetadataStore, call: Call) -> Mapping[str, object]:
         owner.user_name,
         AccessKeyStatus.ACTIVE,
         call.now,
+        user_id=owner.user.user_id if owner.user is not None else "",
     )
     # Counted and inserted together, so two concurrent calls cannot both make a third key.
     with store.transaction():
+        if owner.user is not None:
+            # A key for a user deleted meanwhile would otherwise outlive it (DeleteUser refuses
+            # only keys it can see); the key's user_id keeps it from signing for a namesake.
+            current_identity(store, owner.user)
         if len(store.list(AccessKey, owner.account_id, prefix=owner.key_prefix)) >= MAX_KEYS:
             raise limit_exceeded(f"Cannot exceed quota for AccessKeysPerUser: {MAX_KEYS}")
         store.insert(key)

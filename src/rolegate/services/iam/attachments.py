@@ -17,7 +17,13 @@ from rolegate.services.iam import params
 from rolegate.services.iam.aws_managed import AwsManagedPolicy
 from rolegate.services.iam.errors import limit_exceeded, no_such_policy, not_attachable
 from rolegate.services.iam.names import parse_policy_arn, under_path
-from rolegate.services.iam.owners import Identity, authorized_owner, get_identity, owner_of
+from rolegate.services.iam.owners import (
+    Identity,
+    authorized_owner,
+    current_identity,
+    get_identity,
+    owner_of,
+)
 from rolegate.services.iam.paging import paginate
 from rolegate.services.iam.policy_access import authorized_policy, visible_policy
 from rolegate.services.iam.shapes import attached_policy_shape
@@ -40,6 +46,7 @@ def _attach(
     if visible_policy(store, owner.account_id, arn) is None:
         raise not_attachable(arn)
     with store.transaction():
+        current_identity(store, owner)  # still the identity authorized (see inline policies)
         attached = _attached(store, owner)
         if any(a.policy_arn == arn for a in attached):
             return {}  # attaching again changes nothing

@@ -23,19 +23,21 @@ def managed_policy_document(store: MetadataStore, arn: str) -> str | None:
 
 
 def policy_documents_for(
-    store: MetadataStore, account_id: str, owner: PolicyOwner
+    store: MetadataStore, account_id: str, owner: PolicyOwner, unique_id: str | None = None
 ) -> tuple[list[tuple[str, str]], str | None]:
     """The owner's identity policies as (id, text), and its permissions boundary's text.
 
     Ids name the policy in explanations: an inline policy by its name, a managed one by its ARN
-    (so the two can never collide). An owner that does not exist has no policies.
+    (so the two can never collide). An owner that does not exist has no policies, nor has one
+    whose unique id is not `unique_id` when given: a role or user re-created under the name of
+    the caller's is another identity, and its policies are not the caller's.
     """
     identity: Role | User | None
     if owner.kind is PolicyOwnerKind.ROLE:
         identity = store.get(Role, account_id, owner.name.lower())
     else:
         identity = store.get(User, account_id, owner.name.lower())
-    if identity is None:
+    if identity is None or unique_id not in (None, _unique_id(identity)):
         return [], None
     documents = [
         (inline.name, inline.document)
@@ -52,3 +54,7 @@ def policy_documents_for(
         # hand could say so): a boundary that allows nothing, never one that is silently dropped.
         boundary_text = ALLOWS_NOTHING
     return documents, boundary_text
+
+
+def _unique_id(identity: Role | User) -> str:
+    return identity.role_id if isinstance(identity, Role) else identity.user_id

@@ -12,7 +12,13 @@ from rolegate.model import InlinePolicy, PolicyOwnerKind
 from rolegate.services.call import Call
 from rolegate.services.iam import params
 from rolegate.services.iam.errors import no_such_inline_policy
-from rolegate.services.iam.owners import NAME_PARAMS, Identity, authorized_owner, owner_of
+from rolegate.services.iam.owners import (
+    NAME_PARAMS,
+    Identity,
+    authorized_owner,
+    current_identity,
+    owner_of,
+)
 from rolegate.services.iam.paging import paginate
 from rolegate.services.iam.validation import check_inline_policy
 from rolegate.store import MetadataStore
@@ -38,6 +44,9 @@ def _put(
     document = params.required_str(call.params, "PolicyDocument")
     # The size check reads the other policies, so it runs in the write's transaction.
     with store.transaction():
+        # The owner must still be the one authorized: a policy put for a user deleted meanwhile
+        # would otherwise be left under its name and apply to whoever is created with it next.
+        current_identity(store, owner)
         others = [p.document for p in _policies(store, owner) if p.name != name]
         check_inline_policy(document, others, kind, owner.name)
         store.put(InlinePolicy(owner.account_id, owner_of(owner), name, document))

@@ -69,11 +69,18 @@ def authorized_user(store: MetadataStore, call: Call, action: str) -> User:
 
 def current_identity(store: MetadataStore, identity: Identity) -> Identity:
     """The identity as stored now: read inside a write's transaction so an update of one field
-    cannot undo another request's update of another (read-modify-write)."""
+    cannot undo another request's update of another (read-modify-write), and so a write for an
+    identity that is gone fails rather than lands on a namesake or is left behind as an orphan."""
     found = get_identity(store, identity.account_id, kind_of(identity), identity.name)
-    if found is None:
+    # Deleted and re-created since it was read: another identity under the same name, which the
+    # write (authorized, and meant, for the one read) must not reach.
+    if found is None or unique_id_of(found) != unique_id_of(identity):
         raise no_such_owner(kind_of(identity), identity.name)
     return found
+
+
+def unique_id_of(identity: Identity) -> str:
+    return identity.role_id if isinstance(identity, Role) else identity.user_id
 
 
 def calling_user_name(call: Call) -> str | None:

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 
 from rolegate.model import InlinePolicy, PolicyAttachment, PolicyOwnerKind, Role
+from rolegate.policy.dialects import IAM
 from rolegate.services.call import Call
 from rolegate.services.iam import params
 from rolegate.services.iam.boundaries import require_boundary
@@ -27,6 +28,7 @@ from rolegate.services.iam.shapes import role_shape
 from rolegate.services.iam.tags import QUOTA_NAMES, merge_tags
 from rolegate.services.iam.validation import check_trust_policy
 from rolegate.services.ids import IdPrefix, unique_id
+from rolegate.services.principal_bindings import bind_principals, resolve_principals
 from rolegate.store import AlreadyExists, MetadataStore
 
 DEFAULT_MAX_SESSION_DURATION = 3600
@@ -58,14 +60,22 @@ def create_role(store: MetadataStore, call: Call) -> Mapping[str, object]:
     )
     try:
         with store.transaction():
+            # Bound in the write's transaction: a principal deleted meanwhile is not bound.
+            role = replace(role, trust_principals=bind_principals(store, document, IAM))
             store.insert(role)
     except AlreadyExists:
         raise owner_exists(PolicyOwnerKind.ROLE, name) from None
-    return {"Role": role_shape(role)}
+    return {"Role": _shown(store, role)}
+
+
+def _shown(store: MetadataStore, role: Role, *, listing: bool = False) -> dict[str, object]:
+    """The role as IAM shows it: a trust principal deleted since shows as its unique id."""
+    trust = resolve_principals(store, role.assume_role_policy, role.trust_principals)
+    return role_shape(replace(role, assume_role_policy=trust), listing=listing)
 
 
 def get_role(store: MetadataStore, call: Call) -> Mapping[str, object]:
-    return {"Role": role_shape(authorized_role(store, call, "iam:GetRole"))}
+    return {"Role": _shown(store, authorized_role(store, call, "iam:GetRole"))}
 
 
 def list_roles(store: MetadataStore, call: Call) -> Mapping[str, object]:
@@ -76,7 +86,7 @@ def list_roles(store: MetadataStore, call: Call) -> Mapping[str, object]:
     call.authorize("iam:ListRoles", f"arn:aws:iam::{account_id}:role{prefix}")
     roles = [role for role in store.list(Role, account_id) if under_path(role.path, prefix)]
     page = paginate(roles, lambda role: role.record_key, call.params)
-    return page.fields("Roles", [role_shape(role, listing=True) for role in page.items])
+    return page.fields("Roles", [_shown(store, role, listing=True) for role in page.items])
 
 
 def _current(store: MetadataStore, role: Role) -> Role:
@@ -107,7 +117,7 @@ def update_role_description(store: MetadataStore, call: Call) -> Mapping[str, ob
     with store.transaction():
         updated = replace(_current(store, role), description=description)
         store.put(updated)
-    return {"Role": role_shape(updated)}
+    return {"Role": _shown(store, updated)}
 
 
 def update_assume_role_policy(store: MetadataStore, call: Call) -> Mapping[str, object]:
@@ -115,7 +125,10 @@ def update_assume_role_policy(store: MetadataStore, call: Call) -> Mapping[str, 
     document = params.required_str(call.params, "PolicyDocument")
     check_trust_policy(document)
     with store.transaction():
-        store.put(replace(_current(store, role), assume_role_policy=document))
+        bindings = bind_principals(store, document, IAM)
+        store.put(
+            replace(_current(store, role), assume_role_policy=document, trust_principals=bindings)
+        )
     return {}
 
 

@@ -33,8 +33,10 @@ class S3Authorizer:
     ) -> Judgement:
         policy = None
         if bucket is not None and bucket.policy is not None:
+            # Principals bound to ids that are gone match no one (services/principal_bindings.py).
+            text = self._authorizer.principals.resolve(bucket.policy, bucket.policy_principals)
             policy = self._authorizer.cache.compile(
-                bucket.policy, PolicyKind.RESOURCE, "BucketPolicy", PolicyType.RESOURCE
+                text, PolicyKind.RESOURCE, "BucketPolicy", PolicyType.RESOURCE
             )
         return self._authorizer.judge(
             caller,

@@ -9,6 +9,7 @@ from rolegate.aws.s3.xml import parse_create_bucket_configuration
 from rolegate.aws.s3.xml_listings import BucketEntry, list_all_my_buckets_result
 from rolegate.aws.s3.xml_results import location_constraint
 from rolegate.model import Bucket
+from rolegate.policy.dialects import S3 as S3_DIALECT
 from rolegate.policy.errors import PolicyValidationError
 from rolegate.policy.kinds import PolicyKind
 from rolegate.policy.parser import parse_policy
@@ -118,7 +119,10 @@ async def put_bucket_policy(svc: S3Service, call: S3Call) -> S3Reply:
     except PolicyValidationError as error:
         # S3 answers MalformedPolicy with its own texts (the engine's S3 dialect).
         raise AwsError("MalformedPolicy", error.message, 400) from None
-    svc.objects.set_bucket_policy(call.bucket_name, text)
+    # Users and roles named by ARN are kept with their unique ids; one that does not exist is
+    # MalformedPolicy "Invalid principal in policy" (services/principal_bindings.py).
+    principals = svc.principals.bind(text, S3_DIALECT)
+    svc.objects.set_bucket_policy(call.bucket_name, text, principals)
     return S3Reply(204)
 
 
@@ -131,7 +135,9 @@ async def get_bucket_policy(svc: S3Service, call: S3Call) -> S3Reply:
             404,
             bucket_name=call.bucket.name,
         )
-    return S3Reply(200, [], call.bucket.policy.encode(), "application/json")
+    # A user or role deleted since the policy named it shows as its unique id, as in AWS.
+    shown = svc.principals.resolve(call.bucket.policy, call.bucket.policy_principals)
+    return S3Reply(200, [], shown.encode(), "application/json")
 
 
 async def delete_bucket_policy(svc: S3Service, call: S3Call) -> S3Reply:

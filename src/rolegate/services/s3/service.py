@@ -7,6 +7,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from rolegate.aws.s3.xml_listings import Owner
+from rolegate.services.principal_bindings import PrincipalResolver
 from rolegate.services.s3.call import S3Call, S3Reply
 from rolegate.store.blobs import BlobStore
 from rolegate.store.objects import ObjectStore
@@ -17,6 +18,9 @@ class S3Service:
     objects: ObjectStore
     blobs: BlobStore
     region: str
+    # Binds the users and roles a bucket policy names to their unique ids (PutBucketPolicy) and
+    # shows a deleted one's id (GetBucketPolicy); the authorizer's, so both share its cache.
+    principals: PrincipalResolver
 
     def free(self, blob_ids: tuple[str, ...]) -> None:
         """Delete blobs no record refers to any more (after the commit that released them)."""

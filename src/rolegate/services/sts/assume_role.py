@@ -111,8 +111,11 @@ class AssumeRole:
                 f"User: {caller.arn} is not authorized to perform: sts:AssumeRole on resource: "
                 f"{asked.role_arn}"
             )
+        # The trust policy's users and roles are the identities it named when saved: one deleted
+        # (and perhaps re-created) since is its unique id now, which trusts no one.
+        text = self._authorizer.principals.resolve(role.assume_role_policy, role.trust_principals)
         trust = self._authorizer.cache.compile(
-            role.assume_role_policy, PolicyKind.TRUST, "TrustPolicy", PolicyType.RESOURCE
+            text, PolicyKind.TRUST, "TrustPolicy", PolicyType.RESOURCE
         )
         policies = self._authorizer.identity_policies(caller)
         context = {**call.context, **asked.trust_context()}

@@ -8,9 +8,11 @@ from dataclasses import dataclass
 
 from rolegate.aws.errors import AwsError, validation_error
 from rolegate.model import Session, SessionKind, Tag
+from rolegate.policy.arn import Arn
 from rolegate.policy.errors import PolicyValidationError
 from rolegate.policy.kinds import PolicyKind, PolicyType
 from rolegate.services.iam.documents import managed_policy_document
+from rolegate.services.iam.names import AWS_ACCOUNT
 from rolegate.services.policy_cache import PolicyCache
 from rolegate.store import MetadataStore
 
@@ -143,8 +145,19 @@ def check_session_policies(
         except PolicyValidationError as error:
             raise AwsError(error.code.value, error.message) from None
     for arn in asked.policy_arns:
-        if managed_policy_document(store, arn) is None:
+        # API_AssumeRole.html (PolicyArns): "The policies must exist in the same account as the
+        # role." Another account's policy gets the answer a missing one gets, before anything
+        # looks it up, so the call cannot tell whether another account has a policy of that name.
+        if not _session_policy_account_allowed(arn, role_account) or (
+            managed_policy_document(store, arn) is None
+        ):
             raise validation_error(f"Policy {arn} does not exist or is not attachable.")
+
+
+def _session_policy_account_allowed(arn: str, role_account: str) -> bool:
+    """The role's own account, or AWS's managed policies (`arn:aws:iam::aws:policy/...`)."""
+    parsed = Arn.parse(arn)
+    return parsed is not None and parsed.account in (role_account, AWS_ACCOUNT)
 
 
 def packed_policy_size(asked: RequestedSession) -> int:

@@ -49,6 +49,7 @@ def get_session_token(tokens: SessionTokens) -> Operation:
             expiration=call.now + timedelta(seconds=seconds),
             kind=SessionKind.USER,
             user_name=caller.user.name if caller.user is not None else None,
+            user_unique_id=caller.user.user_id if caller.user is not None else "",
         )
         credentials = issue_credentials(tokens, session)
         return {"Credentials": credentials}
