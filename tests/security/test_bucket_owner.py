@@ -229,3 +229,45 @@ def test_the_partner_accounts_root_is_not_the_owner(
         server.client("s3", partner_root).delete_bucket_policy(Bucket=bucket)
     assert _code(refused.value) == (405, "MethodNotAllowed")
     assert server.client("s3", owner).get_bucket_policy(Bucket=bucket)["Policy"]
+
+
+def test_a_request_naming_another_expected_owner_touches_nothing(
+    server: RunningServer, shared: tuple[Credentials, Credentials, Credentials, str]
+) -> None:
+    # userguide/bucket-owner-condition.html: the partner, allowed to write, names the account it
+    # believes owns the bucket; when that is not the owner, S3 refuses with 403 and changes nothing.
+    owner, partner_root, partner_user, bucket = shared
+    wrong = partner_root.account_id
+    own = server.client("s3", owner)
+    own.put_object(Bucket=bucket, Key="kept.txt", Body=b"kept")
+
+    attempts: list[tuple[str, dict[str, Any]]] = [
+        ("put_object", {"Key": "x", "Body": b"x", "ExpectedBucketOwner": wrong}),
+        ("get_object", {"Key": "kept.txt", "ExpectedBucketOwner": wrong}),
+        (
+            "delete_objects",
+            {"Delete": {"Objects": [{"Key": "kept.txt"}]}, "ExpectedBucketOwner": wrong},
+        ),
+        (
+            "copy_object",
+            {
+                "Key": "copy",
+                "CopySource": {"Bucket": bucket, "Key": "kept.txt"},
+                "ExpectedSourceBucketOwner": wrong,
+            },
+        ),
+    ]
+    for operation, parameters in attempts:
+        # A client per attempt: a PUT refused before its body is read leaves boto3's
+        # Expect: 100-continue body on the connection (reported; not this test's subject).
+        partner = server.client("s3", partner_user)
+        with pytest.raises(ClientError) as refused:
+            getattr(partner, operation)(Bucket=bucket, **parameters)
+        assert _code(refused.value) == (403, "AccessDenied")
+    assert own.get_object(Bucket=bucket, Key="kept.txt")["Body"].read() == b"kept"
+    keys = [o["Key"] for o in own.list_objects_v2(Bucket=bucket).get("Contents", [])]
+    assert "x" not in keys and "copy" not in keys
+    # Naming the right owner works.
+    server.client("s3", partner_user).put_object(
+        Bucket=bucket, Key="x", Body=b"x", ExpectedBucketOwner=owner.account_id
+    )

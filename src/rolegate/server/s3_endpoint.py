@@ -27,6 +27,7 @@ from rolegate.services.call import Caller
 from rolegate.services.request_context import request_context
 from rolegate.services.s3.authorize import (
     S3Authorizer,
+    check_expected_owner,
     require_owner_account,
     s3_access_denied,
 )
@@ -210,6 +211,8 @@ class S3Endpoint:
             if not judgement.allowed:
                 raise s3_access_denied(caller, judgement)
             require_owner_account(caller, target.operation, owner_bucket, request.method)
+        if target.operation not in s3_operations.CREATES_BUCKET:
+            check_expected_owner(headers.get("x-amz-expected-bucket-owner"), bucket)
         return caller, call
 
     async def _send_reply(self, send: Send, reply: S3Reply, request_id: str, head: bool) -> None:

@@ -100,6 +100,15 @@ def _allowed_as_owner_root(denied: Judgement) -> Judgement:
     return Judgement(denied.action, denied.resource, allowed)
 
 
+def check_expected_owner(expected: str | None, bucket: Bucket | None) -> None:
+    """The bucket owner condition (userguide/bucket-owner-condition.html): a request that names
+    the account it expects to own the bucket (`x-amz-expected-bucket-owner`, and CopyObject's
+    `x-amz-source-expected-bucket-owner`) fails with 403 Access Denied when another account owns
+    it, so that data is never written to, read from or deleted in a bucket someone else took."""
+    if expected is not None and bucket is not None and expected.strip() != bucket.account_id:
+        raise AwsError("AccessDenied", "Access Denied", 403)
+
+
 def require_owner_account(
     caller: Caller, operation: str, bucket: Bucket | None, method: str
 ) -> None:

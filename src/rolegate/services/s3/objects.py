@@ -17,7 +17,7 @@ from rolegate.aws.s3.xml_results import (
     delete_result,
 )
 from rolegate.model import Segment, StoredObject
-from rolegate.services.s3.authorize import s3_access_denied
+from rolegate.services.s3.authorize import check_expected_owner, s3_access_denied
 from rolegate.services.s3.body import receive_body
 from rolegate.services.s3.call import S3Call, S3Reply
 from rolegate.services.s3.errors import (
@@ -257,6 +257,7 @@ async def copy_object(svc: S3Service, call: S3Call) -> S3Reply:
     source_bucket = svc.objects.get_bucket(source_bucket_name)
     if source_bucket is None:
         raise no_such_bucket(source_bucket_name)
+    check_expected_owner(call.header("x-amz-source-expected-bucket-owner"), source_bucket)
     source_arn = f"arn:aws:s3:::{source_bucket_name}/{source_key}"
     reading = call.judge("s3:GetObject", source_arn, source_bucket)
     if not reading.allowed:
