@@ -303,3 +303,66 @@ def test_any_key_is_stored_as_data_and_never_touches_the_file_layout(tmp_path: P
     layout = [str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*")]
     assert [p for p in layout if not allowed.fullmatch(p)] == []
     assert sum(1 for p in layout if p.count("/") == 3) == len(_AWKWARD_KEYS)
+
+
+class _Taken(Exception):
+    pass
+
+
+def _create_only(current: StoredObject | None) -> None:
+    if current is not None:
+        raise _Taken()
+
+
+def test_a_check_runs_inside_the_write_so_racing_create_only_writers_have_one_winner(
+    store: SqliteObjectStore,
+) -> None:
+    # The check sees the key as the commit does (S3 UG conditional-writes.html: of concurrent
+    # conditional writes the first to finish wins, the others fail).
+    wins: list[int] = []
+
+    def work(worker: int, key: str, barrier: threading.Barrier) -> None:
+        barrier.wait()
+        try:
+            store.put_object(_object(key, 1), _create_only)
+            wins.append(worker)
+        except _Taken:
+            pass
+
+    for round_number in range(30):
+        barrier = threading.Barrier(4)
+        threads = [
+            threading.Thread(target=work, args=(n, f"race/{round_number}", barrier))
+            for n in range(4)
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert len(wins) == round_number + 1
+    assert store.check_blob_refs() == []
+    assert len(store.all_blob_ids()) == 30
+
+
+def test_a_failed_check_changes_nothing(store: SqliteObjectStore) -> None:
+    kept = _object("k", 3)
+    store.put_object(kept)
+    with pytest.raises(_Taken):
+        store.put_object(_object("k", 4), _create_only)
+    with pytest.raises(_Taken):
+        store.delete_object("photos", "k", _create_only)
+    assert store.get_object("photos", "k") == kept
+    store.create_upload(_upload("u1", "k"))
+    part = UploadedPart("u1", 1, new_blob_id(), 5, '"p"', NOW, ())
+    store.put_part(part)
+    done = dataclasses.replace(_object("k", 5), segments=(Segment(part.blob_id, 5),))
+    with pytest.raises(_Taken):
+        store.complete_upload("u1", done, [1], _create_only)
+    assert store.get_upload("u1") is not None
+    assert store.get_object("photos", "k") == kept
+    # A batch delete keeps exactly the keys its check refuses.
+    store.put_object(_object("other", 1))
+    store.delete_objects("photos", ["k", "other"], lambda key, current: key == "other")
+    assert store.get_object("photos", "k") == kept
+    assert store.get_object("photos", "other") is None
+    assert store.check_blob_refs() == []

@@ -28,6 +28,9 @@ class Basis(StrEnum):
     ALLOWED_BY_IDENTITY = "allowed-by-identity"
     ALLOWED_BY_RESOURCE = "allowed-by-resource"
     ALLOWED_AS_ROOT = "allowed-as-root"
+    # S3's lock-out guard: the bucket owner's root may always Get/Put/DeleteBucketPolicy, even
+    # past an explicit deny in the bucket policy (AmazonS3/latest/API/API_PutBucketPolicy.html).
+    ALLOWED_AS_BUCKET_OWNER_ROOT = "allowed-as-bucket-owner-root"
     EXPLICIT_DENY = "explicit-deny"
     NO_IDENTITY_ALLOW = "no-identity-allow"
     NO_RESOURCE_ALLOW = "no-resource-allow"

@@ -41,6 +41,11 @@ def reason(result: EvaluationResult, action: str) -> str:
         return f"because no {_POLICY_NAMES[missing]} allows the {action} action"
     if result.basis is Basis.ALLOWED_AS_ROOT:
         return "because the account's root user is allowed in its own account"
+    if result.basis is Basis.ALLOWED_AS_BUCKET_OWNER_ROOT:
+        return (
+            "because the bucket owner's root user may always manage the bucket policy, whatever "
+            "the bucket policy denies"
+        )
     types = {ref.policy_type for ref in result.matched_statements}
     if PolicyType.RESOURCE in types and PolicyType.IDENTITY in types:
         return (

@@ -25,7 +25,12 @@ from rolegate.services import s3 as s3_operations
 from rolegate.services.authz import Authorizer, Judgement
 from rolegate.services.call import Caller
 from rolegate.services.request_context import request_context
-from rolegate.services.s3.authorize import S3Authorizer, s3_access_denied
+from rolegate.services.s3.authorize import (
+    S3Authorizer,
+    check_expected_owner,
+    require_owner_account,
+    s3_access_denied,
+)
 from rolegate.services.s3.call import S3Call, S3Reply
 from rolegate.services.s3.errors import no_such_bucket
 from rolegate.services.s3.listing import listing_context
@@ -205,6 +210,9 @@ class S3Endpoint:
             trail.record(judgement.action, judgement.resource, judgement.result)
             if not judgement.allowed:
                 raise s3_access_denied(caller, judgement)
+            require_owner_account(caller, target.operation, owner_bucket, request.method)
+        if target.operation not in s3_operations.CREATES_BUCKET:
+            check_expected_owner(headers.get("x-amz-expected-bucket-owner"), bucket)
         return caller, call
 
     async def _send_reply(self, send: Send, reply: S3Reply, request_id: str, head: bool) -> None:

@@ -11,7 +11,7 @@ Listing order is S3's: keys ascending by their UTF-8 bytes.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import NamedTuple, Protocol
@@ -23,9 +23,11 @@ __all__ = [
     "AlreadyExists",
     "BucketNotEmpty",
     "InvalidParts",
+    "KeyCheck",
     "ListPage",
     "NoSuchBucket",
     "NoSuchUpload",
+    "ObjectCheck",
     "ObjectStore",
     "ObjectStoreError",
     "PartsPage",
@@ -51,6 +53,15 @@ class NoSuchUpload(ObjectStoreError):
 
 class InvalidParts(ObjectStoreError):
     """complete_upload's object does not consist of exactly the listed parts' blobs, in order."""
+
+
+# A conditional write's precondition (S3 UG conditional-writes.html, conditional-deletes.html):
+# called inside the write's own transaction with the object then at the key (None when there is
+# none). Raising aborts the write and propagates; so the check and the write are one atomic step
+# and two create-only writers racing for a key cannot both win.
+ObjectCheck = Callable[[StoredObject | None], None]
+# The same for one key of a batch delete: False leaves that key as it is, the others proceed.
+KeyCheck = Callable[[str, StoredObject | None], bool]
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,17 +121,22 @@ class ObjectStore(Protocol):
 
     def get_object(self, bucket: str, key: str) -> StoredObject | None: ...
 
-    def put_object(self, obj: StoredObject) -> tuple[str, ...]:
+    def put_object(self, obj: StoredObject, check: ObjectCheck | None = None) -> tuple[str, ...]:
         """Insert or replace, in one transaction; returns the blob ids freed by the replaced
-        version. Raises NoSuchBucket (the caller then deletes the blobs it wrote)."""
+        version. Raises NoSuchBucket, or what `check` raised (the caller then deletes the blobs
+        it wrote)."""
         ...
 
-    def delete_object(self, bucket: str, key: str) -> tuple[str, ...]:
-        """Freed blob ids; nothing when there was no such object."""
+    def delete_object(
+        self, bucket: str, key: str, check: ObjectCheck | None = None
+    ) -> tuple[str, ...]:
+        """Freed blob ids; nothing when there was no such object. Raises what `check` raised."""
         ...
 
-    def delete_objects(self, bucket: str, keys: Iterable[str]) -> tuple[str, ...]:
-        """Several deletes in one transaction; freed blob ids."""
+    def delete_objects(
+        self, bucket: str, keys: Iterable[str], check: KeyCheck | None = None
+    ) -> tuple[str, ...]:
+        """Several deletes in one transaction (keys `check` refuses are kept); freed blob ids."""
         ...
 
     def list_objects(
@@ -170,12 +186,17 @@ class ObjectStore(Protocol):
         ...
 
     def complete_upload(
-        self, upload_id: str, obj: StoredObject, used_part_numbers: Iterable[int]
+        self,
+        upload_id: str,
+        obj: StoredObject,
+        used_part_numbers: Iterable[int],
+        check: ObjectCheck | None = None,
     ) -> tuple[str, ...]:
         """One transaction: `obj` (whose segments are the used parts' blobs, in order) replaces
         any object at its key, and the upload and all its parts are removed. Returns the blob
         ids no longer referenced: unused parts' and the replaced object's. Raises
-        NoSuchUpload, InvalidParts, NoSuchBucket."""
+        NoSuchUpload, InvalidParts, NoSuchBucket, or what `check` raised (the upload is then
+        left as it was)."""
         ...
 
     def abort_upload(self, upload_id: str) -> tuple[str, ...]:

@@ -29,9 +29,11 @@ from rolegate.store.object_listing import list_keys
 from rolegate.store.objects import (
     BucketNotEmpty,
     InvalidParts,
+    KeyCheck,
     ListPage,
     NoSuchBucket,
     NoSuchUpload,
+    ObjectCheck,
     PartsPage,
     UploadsPage,
 )
@@ -162,20 +164,33 @@ class SqliteObjectStore:
         conn = self._db.connection()
         return self._object(conn, bucket, key)
 
-    def put_object(self, obj: StoredObject) -> tuple[str, ...]:
+    def put_object(self, obj: StoredObject, check: ObjectCheck | None = None) -> tuple[str, ...]:
         _check_size(obj)
         with self._db.transaction() as conn:
             self._require_bucket(conn, obj.bucket)
-            return tuple(dict.fromkeys(self._replace_object(conn, obj)))
+            return tuple(dict.fromkeys(self._replace_object(conn, obj, check)))
 
-    def delete_object(self, bucket: str, key: str) -> tuple[str, ...]:
-        return self.delete_objects(bucket, (key,))
+    def delete_object(
+        self, bucket: str, key: str, check: ObjectCheck | None = None
+    ) -> tuple[str, ...]:
+        if check is None:
+            return self.delete_objects(bucket, (key,))
 
-    def delete_objects(self, bucket: str, keys: Iterable[str]) -> tuple[str, ...]:
+        def raising(_key: str, current: StoredObject | None) -> bool:
+            check(current)
+            return True
+
+        return self.delete_objects(bucket, (key,), raising)
+
+    def delete_objects(
+        self, bucket: str, keys: Iterable[str], check: KeyCheck | None = None
+    ) -> tuple[str, ...]:
         freed: list[str] = []
         with self._db.transaction() as conn:
             for key in keys:
                 old = self._object(conn, bucket, key)
+                if check is not None and not check(key, old):
+                    continue
                 if old is not None:
                     conn.execute("DELETE FROM objects WHERE bucket=? AND key=?", (bucket, key))
                     freed += blob_refs.drop_refs(conn, _blob_ids(old))
@@ -278,7 +293,11 @@ class SqliteObjectStore:
         )
 
     def complete_upload(
-        self, upload_id: str, obj: StoredObject, used_part_numbers: Iterable[int]
+        self,
+        upload_id: str,
+        obj: StoredObject,
+        used_part_numbers: Iterable[int],
+        check: ObjectCheck | None = None,
     ) -> tuple[str, ...]:
         _check_size(obj)
         used = list(used_part_numbers)
@@ -293,7 +312,7 @@ class SqliteObjectStore:
             if wanted != [(s.blob_id, s.size) for s in obj.segments]:
                 raise InvalidParts(f"upload {upload_id}: segments are not parts {used}")
             self._require_bucket(conn, obj.bucket)
-            freed = list(self._replace_object(conn, obj))
+            freed = list(self._replace_object(conn, obj, check))
             # The used parts' blobs were just referenced again by the object: only unused
             # parts' blobs reach zero here.
             freed += blob_refs.drop_refs(conn, [part.blob_id for part in parts.values()])
@@ -363,8 +382,12 @@ class SqliteObjectStore:
         )
         return [_PART.decode(body) for (body,) in rows]
 
-    def _replace_object(self, conn: sqlite3.Connection, obj: StoredObject) -> list[str]:
+    def _replace_object(
+        self, conn: sqlite3.Connection, obj: StoredObject, check: ObjectCheck | None = None
+    ) -> list[str]:
         old = self._object(conn, obj.bucket, obj.key)
+        if check is not None:
+            check(old)  # inside the write transaction: nothing can change the key in between
         conn.execute(
             "INSERT OR REPLACE INTO objects (bucket, key, body) VALUES (?,?,?)",
             (obj.bucket, obj.key, _ENCODER.encode(obj)),

@@ -4,6 +4,13 @@ UG/reference_policies_evaluation-logic-cross-account.html and S3 userguide
 access-control-auth-workflow-bucket-operation.html / -object-operation.html: within the bucket
 owner's account the identity or the bucket policy may allow; across accounts both must; anonymous
 callers only through a bucket policy naming `"*"`.
+
+The bucket policy is the owner's alone (API_PutBucketPolicy.html, API_GetBucketPolicy.html,
+API_DeleteBucketPolicy.html): another account granted `s3:*` still may not read or change it
+(405 MethodNotAllowed), and the owner account's root may always, however the policy denies it,
+so that an owner cannot lock itself out. Of the other bucket operations rolegate serves, the API
+reference asks only for the permission "in a policy" (DeleteBucket, GetBucketLocation,
+HeadBucket, ListObjects, ListMultipartUploads): a grant to another account holds for those.
 """
 
 from __future__ import annotations
@@ -11,12 +18,18 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from rolegate.aws.errors import AwsError
+from rolegate.aws.s3.errors import method_not_allowed
 from rolegate.model import Bucket
+from rolegate.policy.decision import Basis, Decision, EvaluationResult
 from rolegate.policy.explain import reason
 from rolegate.policy.kinds import PolicyKind, PolicyType
+from rolegate.policy.principal import PrincipalType
 from rolegate.services.authz import Authorizer, Judgement
 from rolegate.services.call import Caller
 from rolegate.services.s3.actions import PERMISSIONS, ResourceKind, resource_arn
+
+# Only identities of the bucket owner's account may run these, and its root always may.
+BUCKET_POLICY_OPERATIONS = frozenset({"PutBucketPolicy", "GetBucketPolicy", "DeleteBucketPolicy"})
 
 
 class S3Authorizer:
@@ -59,7 +72,56 @@ class S3Authorizer:
         permission = PERMISSIONS[operation]
         kind = permission.resource if bucket_name is not None else ResourceKind.NONE
         resource = resource_arn(kind, bucket_name, key)
-        return self.judge_action(caller, permission.action, resource, bucket, context)
+        judgement = self.judge_action(caller, permission.action, resource, bucket, context)
+        if (
+            not judgement.allowed
+            and operation in BUCKET_POLICY_OPERATIONS
+            and bucket is not None
+            and _is_owner_root(caller, bucket)
+        ):
+            return _allowed_as_owner_root(judgement)
+        return judgement
+
+
+def _is_owner_root(caller: Caller, bucket: Bucket) -> bool:
+    # The root user itself (long-term keys or its GetSessionToken session), not the account's
+    # users or roles.
+    return caller.principal.type is PrincipalType.ACCOUNT and caller.account_id == bucket.account_id
+
+
+def _allowed_as_owner_root(denied: Judgement) -> Judgement:
+    """The denial turned into an allow that says why, keeping the statements that denied."""
+    result = denied.result
+    allowed = EvaluationResult(
+        Decision.ALLOWED,
+        Basis.ALLOWED_AS_BUCKET_OWNER_ROOT,
+        result.matched_statements,
+        result.considered_conditions,
+        result.context,
+    )
+    return Judgement(denied.action, denied.resource, allowed)
+
+
+def check_expected_owner(expected: str | None, bucket: Bucket | None) -> None:
+    """The bucket owner condition (userguide/bucket-owner-condition.html): a request that names
+    the account it expects to own the bucket (`x-amz-expected-bucket-owner`, and CopyObject's
+    `x-amz-source-expected-bucket-owner`) fails with 403 Access Denied when another account owns
+    it, so that data is never written to, read from or deleted in a bucket someone else took."""
+    if expected is not None and bucket is not None and expected.strip() != bucket.account_id:
+        raise AwsError("AccessDenied", "Access Denied", 403)
+
+
+def require_owner_account(
+    caller: Caller, operation: str, bucket: Bucket | None, method: str
+) -> None:
+    """405 MethodNotAllowed for a bucket-policy operation by anyone outside the owner's account
+    (anonymous callers included), once a policy has allowed it."""
+    if (
+        operation in BUCKET_POLICY_OPERATIONS
+        and bucket is not None
+        and caller.principal.account != bucket.account_id
+    ):
+        raise method_not_allowed(method, "BUCKET")
 
 
 def s3_access_denied(caller: Caller, judgement: Judgement) -> AwsError:

@@ -27,6 +27,7 @@ from rolegate.services.s3.body import receive_body
 from rolegate.services.s3.call import S3Call, S3Reply
 from rolegate.services.s3.errors import no_such_bucket, no_such_upload
 from rolegate.services.s3.object_headers import stored_headers, user_metadata
+from rolegate.services.s3.preconditions import write_condition
 from rolegate.services.s3.service import S3Service, canonical_owner
 from rolegate.store.objects import InvalidParts, NoSuchBucket, NoSuchUpload
 
@@ -108,6 +109,9 @@ def _invalid_part() -> S3Error:
 
 async def complete_multipart_upload(svc: S3Service, call: S3Call) -> S3Reply:
     upload = _upload(svc, call)
+    # If-None-Match / If-Match hold against the key at the commit (API_CompleteMultipartUpload
+    # .html): an object put there since the upload began makes `If-None-Match: *` fail with 412.
+    condition = write_condition(call, upload.key)
     request = parse_complete_multipart_upload(b"".join([c async for c in call.body]))
     if not request.parts:
         raise AwsError(
@@ -154,7 +158,9 @@ async def complete_multipart_upload(svc: S3Service, call: S3Call) -> S3Reply:
         part_sizes=tuple(p.size for p in chosen),
     )
     try:
-        freed = svc.objects.complete_upload(upload.upload_id, obj, numbers)
+        freed = svc.objects.complete_upload(
+            upload.upload_id, obj, numbers, None if condition is None else condition.check
+        )
     except (NoSuchUpload, InvalidParts):
         raise no_such_upload(upload.upload_id) from None
     svc.free(freed)

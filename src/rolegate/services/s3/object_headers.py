@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from rolegate.aws.errors import AwsError
 from rolegate.aws.s3.times import http_date
 from rolegate.model import StoredObject
+from rolegate.services.call import Caller
 
 META_PREFIX = "x-amz-meta-"
 # Representation headers S3 stores as given on PUT and returns on GET/HEAD.
@@ -27,6 +29,18 @@ OVERRIDES = {
     "response-content-disposition": "Content-Disposition",
     "response-content-encoding": "Content-Encoding",
 }
+
+
+def refuse_anonymous_overrides(caller: Caller, query: Mapping[str, list[str]]) -> None:
+    """API_GetObject.html: the response-* overrides are for signed requests only (a presigned URL
+    is signed); an unsigned GET with one is refused, lest anyone's link to a public object serve
+    it as, say, text/html under the bucket's name."""
+    if caller.principal.is_anonymous and any(parameter in query for parameter in OVERRIDES):
+        raise AwsError(
+            "InvalidRequest",
+            "Request specific response headers cannot be used for anonymous GET requests.",
+            400,
+        )
 
 
 def user_metadata(headers: Mapping[str, str]) -> tuple[tuple[str, str], ...]:

@@ -17,7 +17,7 @@ from rolegate.aws.s3.xml_results import (
     delete_result,
 )
 from rolegate.model import Segment, StoredObject
-from rolegate.services.s3.authorize import s3_access_denied
+from rolegate.services.s3.authorize import check_expected_owner, s3_access_denied
 from rolegate.services.s3.body import receive_body
 from rolegate.services.s3.call import S3Call, S3Reply
 from rolegate.services.s3.errors import (
@@ -27,8 +27,17 @@ from rolegate.services.s3.errors import (
 )
 from rolegate.services.s3.object_headers import (
     object_headers,
+    refuse_anonymous_overrides,
     stored_headers,
     user_metadata,
+)
+from rolegate.services.s3.preconditions import (
+    WriteCondition,
+    check_copy_source,
+    etag_matches,
+    precondition_failed,
+    require_read,
+    write_condition,
 )
 from rolegate.services.s3.ranges import (
     PRECONDITION_FAILED,
@@ -60,6 +69,7 @@ def _content_type(call: S3Call) -> str | None:
 async def put_object(svc: S3Service, call: S3Call) -> S3Reply:
     key = _key_of(call)
     assert call.bucket_name is not None
+    condition = write_condition(call, key)
     received = await receive_body(call, svc.blobs)
     blob = received.blob
     checksums = (
@@ -77,16 +87,27 @@ async def put_object(svc: S3Service, call: S3Call) -> S3Reply:
         headers=stored_headers(call.headers),
         checksums=checksums,
     )
-    try:
-        freed = svc.objects.put_object(obj)
-    except NoSuchBucket:
-        svc.blobs.delete(blob.blob_id)
-        raise no_such_bucket(call.bucket_name) from None
+    freed = _commit(svc, obj, blob.blob_id, condition)
     svc.free(freed)
     headers = [("ETag", obj.etag)]
     if received.checksum is not None:
         headers.append((header_name(received.checksum[0]), received.checksum[1]))
     return S3Reply(200, headers)
+
+
+def _commit(
+    svc: S3Service, obj: StoredObject, blob_id: str, condition: WriteCondition | None
+) -> tuple[str, ...]:
+    """Store `obj` if its condition holds at the commit; otherwise free the blob just written
+    (nothing refers to it) and answer as S3 does."""
+    try:
+        return svc.objects.put_object(obj, None if condition is None else condition.check)
+    except NoSuchBucket:
+        svc.blobs.delete(blob_id)
+        raise no_such_bucket(obj.bucket) from None
+    except BaseException:
+        svc.blobs.delete(blob_id)
+        raise
 
 
 def _find(svc: S3Service, call: S3Call) -> StoredObject:
@@ -103,6 +124,7 @@ def _find(svc: S3Service, call: S3Call) -> StoredObject:
 
 
 def _read_reply(svc: S3Service, call: S3Call, head: bool) -> S3Reply:
+    refuse_anonymous_overrides(call.caller, call.query)
     try:
         return _read_once(svc, call, head, call.prefetched or _find(svc, call))
     except FileNotFoundError:
@@ -158,8 +180,15 @@ async def head_object(svc: S3Service, call: S3Call) -> S3Reply:
 
 async def delete_object(svc: S3Service, call: S3Call) -> S3Reply:
     assert call.bucket_name is not None
-    # API_DeleteObject.html: deleting a key that does not exist succeeds (204).
-    svc.free(svc.objects.delete_object(call.bucket_name, _key_of(call)))
+    key = _key_of(call)
+    # API_DeleteObject.html: deleting a key that does not exist succeeds (204), unless If-Match
+    # asks for an object (conditional-deletes.html: 404, or 412 for another ETag).
+    if_match = call.header("if-match")
+    check = None
+    if if_match is not None:
+        require_read(call, key)
+        check = WriteCondition(key, if_match, if_none_match=False).check
+    svc.free(svc.objects.delete_object(call.bucket_name, key, check))
     return S3Reply(204)
 
 
@@ -167,22 +196,47 @@ async def delete_objects(svc: S3Service, call: S3Call) -> S3Reply:
     assert call.bucket_name is not None
     body = b"".join([chunk async for chunk in call.body])
     request = parse_delete(body)
-    deleted: list[DeletedEntry] = []
     errors: list[DeleteErrorEntry] = []
     allowed: list[str] = []
+    # An <ETag> makes that key's delete conditional (conditional-deletes.html), and comparing
+    # it needs s3:GetObject as well; a key listed twice keeps its first condition.
+    etags: dict[str, str] = {}
     for item in request.objects:
         resource = f"arn:aws:s3:::{call.bucket_name}/{item.key}"
         judgement = call.judge("s3:DeleteObject", resource, call.bucket)
+        if judgement.allowed and item.etag is not None:
+            judgement = call.judge("s3:GetObject", resource, call.bucket)
         if judgement.allowed:
             allowed.append(item.key)
-            deleted.append(DeletedEntry(key=item.key))
+            if item.etag is not None:
+                etags.setdefault(item.key, item.etag)
         else:
             errors.append(
                 DeleteErrorEntry(key=item.key, code="AccessDenied", message="Access Denied")
             )
-    svc.free(svc.objects.delete_objects(call.bucket_name, allowed))
-    if request.quiet:
-        deleted = []
+    refused: dict[str, DeleteErrorEntry] = {}
+
+    def still_as_expected(key: str, current: StoredObject | None) -> bool:
+        wanted = etags.get(key)
+        if wanted is None:
+            return True
+        if current is None:
+            refused[key] = DeleteErrorEntry(
+                key=key, code="NoSuchKey", message="The specified key does not exist."
+            )
+            return False
+        if not etag_matches(wanted, current.etag):
+            failed = precondition_failed("ETag")
+            refused[key] = DeleteErrorEntry(key=key, code=failed.code, message=failed.message)
+            return False
+        return True
+
+    check = still_as_expected if etags else None
+    # A key listed twice is one delete: its condition is tested once, against the object.
+    keys = list(dict.fromkeys(allowed))
+    svc.free(svc.objects.delete_objects(call.bucket_name, keys, check))
+    errors.extend(refused.values())
+    deleted = [] if request.quiet else [DeletedEntry(key=k) for k in keys if k not in refused]
     return S3Reply(200, [], delete_result(deleted, errors), "application/xml")
 
 
@@ -199,9 +253,11 @@ async def copy_object(svc: S3Service, call: S3Call) -> S3Reply:
     assert call.bucket_name is not None
     key = _key_of(call)
     source_bucket_name, source_key = _copy_source(call)
+    condition = write_condition(call, key)
     source_bucket = svc.objects.get_bucket(source_bucket_name)
     if source_bucket is None:
         raise no_such_bucket(source_bucket_name)
+    check_expected_owner(call.header("x-amz-source-expected-bucket-owner"), source_bucket)
     source_arn = f"arn:aws:s3:::{source_bucket_name}/{source_key}"
     reading = call.judge("s3:GetObject", source_arn, source_bucket)
     if not reading.allowed:
@@ -209,6 +265,7 @@ async def copy_object(svc: S3Service, call: S3Call) -> S3Reply:
     source = svc.objects.get_object(source_bucket_name, source_key)
     if source is None:
         raise no_such_key(source_key)
+    check_copy_source(call, source)
     replace_metadata = (call.header("x-amz-metadata-directive") or "COPY").upper() == "REPLACE"
     if source_bucket_name == call.bucket_name and source_key == key and not replace_metadata:
         raise AwsError(
@@ -240,11 +297,6 @@ async def copy_object(svc: S3Service, call: S3Call) -> S3Reply:
             metadata=user_metadata(call.headers),
             headers=stored_headers(call.headers),
         )
-    try:
-        freed = svc.objects.put_object(copied)
-    except NoSuchBucket:
-        svc.blobs.delete(blob.blob_id)
-        raise no_such_bucket(call.bucket_name) from None
-    svc.free(freed)
+    svc.free(_commit(svc, copied, blob.blob_id, condition))
     body = copy_object_result(etag=copied.etag, last_modified=copied.last_modified)
     return S3Reply(200, [], body, "application/xml")

@@ -1,0 +1,126 @@
+"""Conditional writes and deletes: what the object at a key must be for a write to go ahead.
+
+S3 UG conditional-writes.html and conditional-deletes.html, API_PutObject.html,
+API_CompleteMultipartUpload.html, API_CopyObject.html, API_DeleteObject.html,
+API_DeleteObjects.html:
+- `If-None-Match: *` — only if no object has the key; otherwise 412 PreconditionFailed. It takes
+  no other value.
+- `If-Match: ETAG` (or `*`) — only if the object exists with that ETag; 412 when the ETag differs,
+  404 NoSuchKey when there is no object. Comparing ETags reads the object's state, so it needs
+  s3:GetObject as well as the write's own permission.
+- CopyObject's `x-amz-copy-source-if-*` headers test the source; failing any is 412.
+
+The destination's condition is a store `ObjectCheck`: the store runs it inside the transaction
+that commits the write, so the check and the write are one step and of two create-only writers
+exactly one wins (the other gets 412, and its bytes are freed by the handler).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from email.utils import parsedate_to_datetime
+
+from rolegate.aws.s3.errors import S3Error, not_implemented
+from rolegate.model import StoredObject
+from rolegate.services.s3.authorize import s3_access_denied
+from rolegate.services.s3.call import S3Call
+from rolegate.services.s3.errors import no_such_key
+
+_PRECONDITION_MESSAGE = "At least one of the pre-conditions you specified did not hold"
+
+
+def precondition_failed(condition: str) -> S3Error:
+    """S3's 412, naming the header whose condition failed in `<Condition>` (as S3 does for
+    GetObject's If-Match; the copy-source names are [unconfirmed])."""
+    return S3Error("PreconditionFailed", _PRECONDITION_MESSAGE, 412, extra={"Condition": condition})
+
+
+def etag_matches(wanted: str, etag: str) -> bool:
+    """An If-Match style list (`"a", "b"`, quotes optional) against a stored ETag; `*` is any."""
+    bare = etag.strip('"')
+    return any(item == "*" or item.strip('"') == bare for item in _items(wanted))
+
+
+def _items(header: str) -> list[str]:
+    return [item.strip() for item in header.split(",") if item.strip()]
+
+
+@dataclass(frozen=True, slots=True)
+class WriteCondition:
+    """The destination's `If-Match` / `If-None-Match` of one write."""
+
+    key: str
+    if_match: str | None
+    if_none_match: bool
+
+    def check(self, current: StoredObject | None) -> None:
+        """Raise S3's answer when the object now at the key does not meet the condition."""
+        if self.if_none_match and current is not None:
+            raise precondition_failed("If-None-Match")
+        if self.if_match is not None:
+            if current is None:
+                raise no_such_key(self.key)
+            if not etag_matches(self.if_match, current.etag):
+                raise precondition_failed("If-Match")
+
+
+def write_condition(call: S3Call, key: str) -> WriteCondition | None:
+    """The request's condition on its destination, or None for an unconditional write.
+
+    Checked before any byte of the body is read: a malformed condition is refused outright, and
+    a caller that may not read the object cannot use If-Match to learn its ETag.
+    """
+    if_match = call.header("if-match")
+    if_none_match = call.header("if-none-match")
+    if if_match is None and if_none_match is None:
+        return None
+    if if_none_match is not None and if_none_match.strip() != "*":
+        # Only `*` is defined for writes (conditional-writes.html); S3 answers a PUT header it
+        # does not implement with NotImplemented naming the header.
+        raise not_implemented(header="If-None-Match")
+    if if_match is not None:
+        if not _items(if_match):
+            raise precondition_failed("If-Match")
+        require_read(call, key)
+    return WriteCondition(key, if_match, if_none_match is not None)
+
+
+def require_read(call: S3Call, key: str) -> None:
+    """s3:GetObject on the object, which an ETag comparison needs (conditional-writes.html,
+    conditional-deletes.html); AccessDenied otherwise."""
+    assert call.bucket_name is not None
+    judgement = call.judge("s3:GetObject", f"arn:aws:s3:::{call.bucket_name}/{key}", call.bucket)
+    if not judgement.allowed:
+        raise s3_access_denied(call.caller, judgement)
+
+
+def _date(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    try:
+        return parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None  # an unreadable date is ignored, as for GetObject
+
+
+def check_copy_source(call: S3Call, source: StoredObject) -> None:
+    """CopyObject's conditions on its source (API_CopyObject.html): If-Match, when given, decides
+    over If-Unmodified-Since, and If-None-Match over If-Modified-Since; any failure is 412."""
+    if_match = call.header("x-amz-copy-source-if-match")
+    if_none_match = call.header("x-amz-copy-source-if-none-match")
+    modified = source.last_modified.replace(microsecond=0)
+    if if_match is not None:
+        if not etag_matches(if_match, source.etag):
+            raise precondition_failed("x-amz-copy-source-If-Match")
+    else:
+        since = _date(call.header("x-amz-copy-source-if-unmodified-since"))
+        if since is not None and modified > since:
+            raise precondition_failed("x-amz-copy-source-If-Unmodified-Since")
+    if if_none_match is not None:
+        if etag_matches(if_none_match, source.etag):
+            raise precondition_failed("x-amz-copy-source-If-None-Match")
+    else:
+        since = _date(call.header("x-amz-copy-source-if-modified-since"))
+        if since is not None and modified <= since:
+            raise precondition_failed("x-amz-copy-source-If-Modified-Since")
