@@ -33,7 +33,7 @@ from rolegate.aws.s3.checksums import ChecksumAlgorithm, Checksummer, algorithm_
 from rolegate.aws.s3.chunk_signing import ChunkSigning
 from rolegate.aws.s3.chunked import AwsChunkedDecoder
 from rolegate.aws.s3.errors import bad_digest
-from rolegate.aws.s3.numbers import ascii_decimal
+from rolegate.aws.s3.numbers import saturating_decimal
 
 __all__ = [
     "BodyLimit",
@@ -45,7 +45,7 @@ __all__ = [
 
 STREAMING_PREFIX = "STREAMING-"
 # Larger than any body S3 takes (5 GiB): a length past it is refused by every limit anyway.
-_LENGTH_CEILING = 2**63 - 1
+_LENGTH_CEILING = 2**63
 
 
 class Hasher(Protocol):
@@ -121,7 +121,8 @@ def _length(headers: Mapping[str, str], name: str) -> int | None:
     raw = headers.get(name)
     if raw is None:
         return None
-    value = ascii_decimal(raw.strip(), _LENGTH_CEILING)
+    # Saturated: a length of 5,000 digits is simply more than any limit (EntityTooLarge).
+    value = saturating_decimal(raw.strip(), _LENGTH_CEILING)
     if value is None:
         # [unconfirmed] S3's answer to a length that is not a number was not found; a 400 that
         # names the header, never a 500 from int().
