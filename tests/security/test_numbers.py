@@ -200,3 +200,35 @@ def test_decoded_content_length_out_of_range_is_refused(
 
     # API_PutObject.html: at most 5 GB (EntityTooLarge); a length that is no number is a 400.
     assert (response.status, _code(response)) == (400, code)
+
+
+@pytest.mark.parametrize(
+    ("service", "body"),
+    [
+        ("sts", b"Action=GetSessionToken&Version=2011-06-15&DurationSeconds=" + b"9" * 5000),
+        (
+            "iam",
+            b"Action=TagUser&Version=2010-05-08&UserName=nobody&Tags.member."
+            + b"9" * 5000
+            + b".Key=a",
+        ),
+    ],
+)
+def test_query_numbers_of_thousands_of_digits_are_no_500(
+    server: RunningServer, service: str, body: bytes
+) -> None:
+    owner = server.new_account()
+    headers = signed_headers(
+        owner,
+        "POST",
+        f"{server.url}/",
+        body,
+        {"Content-Type": "application/x-www-form-urlencoded; charset=utf-8"},
+        service=service,
+    )
+
+    response = exchange(server.port, request_bytes("POST", "/", headers, body))
+
+    # int() raises past 4,300 digits; the Query protocol answers a client error or ignores a
+    # name that is no list index (IAM/latest/APIReference/CommonErrors.html), never InternalFailure.
+    assert response.status < 500, response.text
