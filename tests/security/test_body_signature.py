@@ -13,12 +13,14 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import zlib
 from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
 from botocore.auth import S3SigV4Auth
 from botocore.awsrequest import AWSRequest
+from botocore.config import Config
 from botocore.credentials import Credentials as BotoCredentials
 from botocore.exceptions import ClientError
 from tests.rolegate_server import REGION, Credentials, RunningServer
@@ -34,7 +36,7 @@ def _signed_unsigned_payload(
     """Signed as botocore signs over HTTPS with payload signing off: UNSIGNED-PAYLOAD."""
     https = url.replace("http://", "https://", 1)
     request = AWSRequest(method=method, url=https, data=body, headers=headers)
-    request.context["payload_signing_enabled"] = False
+    request.context["client_config"] = Config(s3={"payload_signing_enabled": False})
     boto = BotoCredentials(credentials.access_key_id, credentials.secret_access_key)
     S3SigV4Auth(boto, "s3", REGION).add_auth(request)
     assert request.headers["X-Amz-Content-SHA256"] == "UNSIGNED-PAYLOAD"
@@ -126,6 +128,24 @@ def test_unsigned_payload_delete_is_held_to_its_content_md5(server: RunningServe
 
     # API_DeleteObjects.html: S3 "uses the header value to ensure that your request body has not
     # been altered in transit"; ErrorResponses.html: BadDigest.
+    assert (forged.status, _code(forged)) == (400, "BadDigest")
+    assert s3.get_object(Bucket=bucket, Key="precious.txt")["Body"].read() == b"x"
+
+
+def test_unsigned_payload_delete_is_held_to_its_checksum_header(server: RunningServer) -> None:
+    owner, s3, bucket = _bucket(server, "delete-crc")
+    s3.put_object(Bucket=bucket, Key="precious.txt", Body=b"x")
+    seen = _delete_body("old.txt")
+    crc = base64.b64encode(zlib.crc32(seen).to_bytes(4, "big")).decode()
+    headers = _signed_unsigned_payload(
+        owner, "POST", f"{server.url}/{bucket}?delete", seen, {"x-amz-checksum-crc32": crc}
+    )
+    honest = _send(server, "POST", f"/{bucket}?delete", headers, seen)
+    assert honest.status == 200, honest.text
+
+    forged = _send(server, "POST", f"/{bucket}?delete", headers, _delete_body("precious.txt"))
+
+    # userguide/checking-object-integrity.html: a checksum that does not match is BadDigest.
     assert (forged.status, _code(forged)) == (400, "BadDigest")
     assert s3.get_object(Bucket=bucket, Key="precious.txt")["Body"].read() == b"x"
 
