@@ -53,7 +53,8 @@ def parse_range(header: str | None, size: int) -> ByteRange | None:
     start = saturating_decimal(first, ceiling) or 0
     if last:
         end = saturating_decimal(last, ceiling) or 0
-        if end < start:
+        # Compared before saturating, which would make two different huge numbers equal.
+        if _magnitude(last) < _magnitude(first):
             return None  # not a valid byte-range-spec (RFC 9110 14.1.1): ignored
     else:
         end = size - 1
@@ -61,6 +62,12 @@ def parse_range(header: str | None, size: int) -> ByteRange | None:
     if start >= size:
         raise invalid_range(size)
     return ByteRange(start, min(end, size - 1))
+
+
+def _magnitude(digits: str) -> tuple[int, str]:
+    """A key that orders ASCII decimals of any length by value."""
+    significant = digits.lstrip("0")
+    return len(significant), significant
 
 
 def invalid_range(size: int) -> AwsError:
