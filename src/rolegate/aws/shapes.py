@@ -72,6 +72,7 @@ def format_timestamp(value: datetime) -> str:
 
 _EPOCH = re.compile(r"[0-9]+(?:\.[0-9]+)?")
 _INTEGER = re.compile(r"[+-]?[0-9]+")
+_MAX_SIGNIFICANT_DIGITS = 20  # a Java long has 19
 _FLOAT = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 # Java int / long, which is what AWS deserializes `integer` / `long` members into.
 _BOUNDS = {"integer": 2**31, "long": 2**63}
@@ -111,7 +112,11 @@ def text_reader(kind: str) -> TextReader | None:
 
 
 def _integer(bound: int, text: str) -> int:
-    if (text.isascii() and text.isdigit()) or _INTEGER.fullmatch(text):
+    # int() raises ValueError past 4,300 digits (a 500): more than 20 significant digits are
+    # past every bound anyway, so they are not converted.
+    if ((text.isascii() and text.isdigit()) or _INTEGER.fullmatch(text)) and len(
+        text.lstrip("+-").lstrip("0")
+    ) <= _MAX_SIGNIFICANT_DIGITS:
         number = int(text)
         if -bound <= number < bound:
             return number

@@ -15,6 +15,7 @@ from rolegate.aws.errors import AwsError, internal_error
 from rolegate.aws.s3.chunk_signing import ChunkSigning
 from rolegate.aws.s3.errors import not_implemented
 from rolegate.aws.s3.routing import S3Target, parse_query, resolve
+from rolegate.aws.s3.verified_body import VerifiedBody
 from rolegate.aws.s3.xml import error_body
 from rolegate.aws.sigv4 import HttpRequest, parse_auth
 from rolegate.model import Bucket
@@ -155,7 +156,10 @@ class S3Endpoint:
         streaming: ChunkSigning | None = None
         if auth is None:
             caller = anonymous_caller()
+            # Unsigned, but a body that names its SHA-256 is still held to it.
+            payload_hash = headers.get("x-amz-content-sha256")
         else:
+            payload_hash = auth.payload_hash
             caller, secret = self._authenticator.authenticate_with_secret(auth, request, None, now)
             if (auth.payload_hash or "").startswith("STREAMING-AWS4-HMAC-SHA256"):
                 streaming = ChunkSigning.for_request(self._authenticator.verifier, auth, secret)
@@ -188,7 +192,8 @@ class S3Endpoint:
             caller=caller,
             headers=headers,
             query=query,
-            body=body_chunks(receive),
+            # The only way a handler reaches the body: checked against what the request signed.
+            body=VerifiedBody(body_chunks(receive), headers, payload_hash, streaming),
             now=now,
             request_id=request_id,
             region=self.service.region,

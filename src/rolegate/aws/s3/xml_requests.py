@@ -8,7 +8,8 @@ not well-formed, or lacks what the schema requires, is S3's MalformedXML.
 Parsed with the C ElementTree parser and a tree builder that refuses a DOCTYPE outright: with no
 document type there can be no entity declarations, so neither entity expansion ("billion laughs")
 nor external entities can happen, whatever the encoding the body declares.
-The caller bounds the body's size before it gets here.
+The caller bounds the body's size before it gets here (services/s3/body_limits.py); the counts
+of keys and parts are bounded here.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ __all__ = [
 ]
 
 MAX_DELETE_KEYS = 1000
+MAX_PARTS = 10_000  # API_CompleteMultipartUpload.html / userguide/qfacts.html
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,7 +161,12 @@ def parse_complete_multipart_upload(body: bytes) -> CompleteMultipartUploadReque
     `<ETag>`, plus any `<ChecksumCRC32>`-style elements. Order and part-number range are the
     service's to judge (InvalidPartOrder, InvalidArgument); this only reads."""
     root = _parse(body, "CompleteMultipartUpload")
-    parts = [_completed_part(child) for child in root if _local(child.tag) == "Part"]
+    parts: list[CompletedPart] = []
+    for child in root:
+        if _local(child.tag) == "Part":
+            parts.append(_completed_part(child))
+            if len(parts) > MAX_PARTS:
+                raise malformed_xml()
     if not parts:
         raise malformed_xml()
     return CompleteMultipartUploadRequest(tuple(parts))

@@ -13,6 +13,7 @@ from rolegate.policy.dialects import S3 as S3_DIALECT
 from rolegate.policy.errors import PolicyValidationError
 from rolegate.policy.kinds import PolicyKind
 from rolegate.policy.parser import parse_policy
+from rolegate.services.s3.body_limits import BUCKET_POLICY_LIMIT, CREATE_BUCKET_LIMIT
 from rolegate.services.s3.call import S3Call, S3Reply
 from rolegate.services.s3.errors import no_such_bucket
 from rolegate.services.s3.service import S3Service, canonical_owner
@@ -20,15 +21,6 @@ from rolegate.store import AlreadyExists
 from rolegate.store.objects import BucketNotEmpty, NoSuchBucket
 
 XML = "application/xml"
-
-
-async def _read_all(call: S3Call, limit: int = 1024 * 1024) -> bytes:
-    data = bytearray()
-    async for chunk in call.body:
-        data += chunk
-        if len(data) > limit:
-            raise AwsError("MaxMessageLengthExceeded", "Your request was too big.", 400)
-    return bytes(data)
 
 
 async def list_buckets(svc: S3Service, call: S3Call) -> S3Reply:
@@ -41,7 +33,7 @@ async def list_buckets(svc: S3Service, call: S3Call) -> S3Reply:
 async def create_bucket(svc: S3Service, call: S3Call) -> S3Reply:
     assert call.bucket_name is not None
     check_bucket_name(call.bucket_name)
-    config = parse_create_bucket_configuration(await _read_all(call))
+    config = parse_create_bucket_configuration(await call.body.read_all(CREATE_BUCKET_LIMIT))
     constraint = config.location_constraint
     # us-east-1 takes no LocationConstraint; any other region must match the endpoint's.
     region = constraint or "us-east-1"
@@ -113,7 +105,7 @@ async def get_bucket_location(svc: S3Service, call: S3Call) -> S3Reply:
 
 async def put_bucket_policy(svc: S3Service, call: S3Call) -> S3Reply:
     assert call.bucket_name is not None
-    text = (await _read_all(call, 20 * 1024 + 1)).decode("utf-8", errors="replace")
+    text = (await call.body.read_all(BUCKET_POLICY_LIMIT)).decode("utf-8", errors="replace")
     try:
         parse_policy(text, PolicyKind.RESOURCE)
     except PolicyValidationError as error:

@@ -1,16 +1,18 @@
 """One S3 request as the operation handlers see it, and the reply they give.
 
 S3's REST protocol binds parameters to the path, the query string and headers, so a handler reads
-those directly; the body arrives as a stream and never whole.
+those directly; the body is a `VerifiedBody`, read once, whole under a limit or as a stream, and
+always checked against what the request signed before a handler may act on it.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from rolegate.aws.s3.chunk_signing import ChunkSigning
+from rolegate.aws.s3.verified_body import VerifiedBody
 from rolegate.model import Bucket, StoredObject
 from rolegate.services.authz import Judgement
 from rolegate.services.call import Caller
@@ -28,7 +30,7 @@ class S3Call:
     caller: Caller
     headers: Mapping[str, str]  # lowercase names; repeated headers joined with ","
     query: Mapping[str, list[str]]
-    body: AsyncIterator[bytes]
+    body: VerifiedBody
     now: datetime
     request_id: str
     region: str

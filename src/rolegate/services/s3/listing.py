@@ -6,6 +6,7 @@ import base64
 import binascii
 
 from rolegate.aws.errors import AwsError
+from rolegate.aws.s3.numbers import INT32_MAX, ascii_decimal
 from rolegate.aws.s3.xml_listings import (
     EncodingType,
     ObjectEntry,
@@ -36,11 +37,20 @@ def _max_keys(call: S3Call) -> int:
     raw = call.param("max-keys")
     if raw is None:
         return MAX_KEYS
-    if not raw.isdigit():
+    # ASCII digits within xsd:int only: int() would take full-width digits or 5,000 digits (a 500).
+    value = ascii_decimal(raw, INT32_MAX)
+    if value is None:
+        if raw.startswith("-") and ascii_decimal(raw[1:], INT32_MAX + 1) is not None:
+            # [seen] https://github.com/brekkylab/backlot/issues/192: S3's text for a negative.
+            raise AwsError(
+                "InvalidArgument",
+                f"Argument maxKeys must be an integer between 0 and {INT32_MAX}",
+                400,
+            )
         raise AwsError(
             "InvalidArgument", "Provided max-keys not an integer or within integer range", 400
         )
-    return min(int(raw), MAX_KEYS)
+    return min(value, MAX_KEYS)
 
 
 def _encoding(call: S3Call) -> EncodingType | None:

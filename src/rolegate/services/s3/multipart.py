@@ -13,6 +13,7 @@ import secrets
 
 from rolegate.aws.errors import AwsError
 from rolegate.aws.s3.errors import S3Error
+from rolegate.aws.s3.numbers import INT32_MAX, ascii_decimal
 from rolegate.aws.s3.xml import parse_complete_multipart_upload
 from rolegate.aws.s3.xml_results import (
     PartEntry,
@@ -24,6 +25,7 @@ from rolegate.aws.s3.xml_results import (
 )
 from rolegate.model import MultipartUpload, Segment, StoredObject, UploadedPart
 from rolegate.services.s3.body import receive_body
+from rolegate.services.s3.body_limits import COMPLETE_MULTIPART_LIMIT
 from rolegate.services.s3.call import S3Call, S3Reply
 from rolegate.services.s3.errors import no_such_bucket, no_such_upload
 from rolegate.services.s3.object_headers import stored_headers, user_metadata
@@ -70,12 +72,13 @@ async def create_multipart_upload(svc: S3Service, call: S3Call) -> S3Reply:
 
 
 def _part_number(call: S3Call) -> int:
-    raw = call.param("partNumber") or ""
-    if not raw.isdigit() or not 1 <= int(raw) <= MAX_PART_NUMBER:
+    # ASCII digits only: `partNumber=%EF%BC%91` (a full-width 1) is no part number.
+    number = ascii_decimal(call.param("partNumber"), MAX_PART_NUMBER)
+    if number is None or number < 1:
         raise AwsError(
             "InvalidArgument", "Part number must be an integer between 1 and 10000, inclusive", 400
         )
-    return int(raw)
+    return number
 
 
 async def upload_part(svc: S3Service, call: S3Call) -> S3Reply:
@@ -112,7 +115,7 @@ async def complete_multipart_upload(svc: S3Service, call: S3Call) -> S3Reply:
     # If-None-Match / If-Match hold against the key at the commit (API_CompleteMultipartUpload
     # .html): an object put there since the upload began makes `If-None-Match: *` fail with 412.
     condition = write_condition(call, upload.key)
-    request = parse_complete_multipart_upload(b"".join([c async for c in call.body]))
+    request = parse_complete_multipart_upload(await call.body.read_all(COMPLETE_MULTIPART_LIMIT))
     if not request.parts:
         raise AwsError(
             "MalformedXML",
@@ -180,14 +183,23 @@ async def abort_multipart_upload(svc: S3Service, call: S3Call) -> S3Reply:
 
 
 def _int_param(call: S3Call, name: str, default: int) -> int:
+    """A non-negative xsd:int query parameter; S3's InvalidArgument for anything else (a value
+    past 2**31 - 1 once reached SQLite and overflowed: a 500)."""
     raw = call.param(name)
     if raw is None:
         return default
-    if not raw.isdigit():
+    value = ascii_decimal(raw, INT32_MAX)
+    if value is None:
+        if raw.startswith("-") and ascii_decimal(raw[1:], INT32_MAX + 1) is not None:
+            raise AwsError(
+                "InvalidArgument",
+                f"Argument {name} must be an integer between 0 and {INT32_MAX}",
+                400,
+            )
         raise AwsError(
             "InvalidArgument", f"Provided {name} not an integer or within integer range", 400
         )
-    return int(raw)
+    return value
 
 
 async def list_parts(svc: S3Service, call: S3Call) -> S3Reply:

@@ -19,6 +19,7 @@ from rolegate.aws.s3.xml_results import (
 from rolegate.model import Segment, StoredObject
 from rolegate.services.s3.authorize import check_expected_owner, s3_access_denied
 from rolegate.services.s3.body import receive_body
+from rolegate.services.s3.body_limits import DELETE_OBJECTS_LIMIT
 from rolegate.services.s3.call import S3Call, S3Reply
 from rolegate.services.s3.errors import (
     key_too_long,
@@ -194,8 +195,12 @@ async def delete_object(svc: S3Service, call: S3Call) -> S3Reply:
 
 async def delete_objects(svc: S3Service, call: S3Call) -> S3Reply:
     assert call.bucket_name is not None
-    body = b"".join([chunk async for chunk in call.body])
-    request = parse_delete(body)
+    # API_DeleteObjects.html: "the Content-MD5 header is required for all Multi-Object Delete
+    # requests" (or, since flexible checksums, an x-amz-checksum-* header): the body is then
+    # checked against it before a key in it is judged.
+    if not call.body.has_integrity_header():
+        raise missing_content_md5()
+    request = parse_delete(await call.body.read_all(DELETE_OBJECTS_LIMIT))
     errors: list[DeleteErrorEntry] = []
     allowed: list[str] = []
     # An <ETag> makes that key's delete conditional (conditional-deletes.html), and comparing
@@ -238,6 +243,16 @@ async def delete_objects(svc: S3Service, call: S3Call) -> S3Reply:
     errors.extend(refused.values())
     deleted = [] if request.quiet else [DeletedEntry(key=k) for k in keys if k not in refused]
     return S3Reply(200, [], delete_result(deleted, errors), "application/xml")
+
+
+def missing_content_md5() -> AwsError:
+    # [seen] https://github.com/versity/versitygw/issues/1040: S3's answer to a DeleteObjects
+    # with neither header (before flexible checksums it named Content-MD5 alone).
+    return AwsError(
+        "InvalidRequest",
+        "Missing required header for this request: Content-MD5 OR x-amz-checksum-*",
+        400,
+    )
 
 
 def _copy_source(call: S3Call) -> tuple[str, str]:

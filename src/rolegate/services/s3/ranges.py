@@ -14,8 +14,10 @@ from datetime import datetime
 from email.utils import parsedate_to_datetime
 
 from rolegate.aws.errors import AwsError
+from rolegate.aws.s3.numbers import saturating_decimal
 
-_RANGE = re.compile(r"bytes=(\d*)-(\d*)")
+# [0-9], not \d: a str pattern's \d matches any Unicode digit (full-width digits, say).
+_RANGE = re.compile(r"bytes=([0-9]*)-([0-9]*)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,18 +43,31 @@ def parse_range(header: str | None, size: int) -> ByteRange | None:
     first, last = found.groups()
     if not first and not last:
         return None
+    # Numbers past any object size mean "past the end": saturated, never int() of 10,000 digits.
+    ceiling = size + 1
     if not first:
-        suffix = int(last)
+        suffix = saturating_decimal(last, ceiling) or 0
         if suffix == 0:
             raise invalid_range(size)
         return ByteRange(max(0, size - suffix), size - 1) if size else None
-    start = int(first)
-    end = int(last) if last else size - 1
-    if end < start:
-        return None
+    start = saturating_decimal(first, ceiling) or 0
+    if last:
+        end = saturating_decimal(last, ceiling) or 0
+        # Compared before saturating, which would make two different huge numbers equal.
+        if _magnitude(last) < _magnitude(first):
+            return None  # not a valid byte-range-spec (RFC 9110 14.1.1): ignored
+    else:
+        end = size - 1
+    # Checked after the spec is known valid: `bytes=20-` on 10 bytes is 416, not the whole object.
     if start >= size:
         raise invalid_range(size)
     return ByteRange(start, min(end, size - 1))
+
+
+def _magnitude(digits: str) -> tuple[int, str]:
+    """A key that orders ASCII decimals of any length by value."""
+    significant = digits.lstrip("0")
+    return len(significant), significant
 
 
 def invalid_range(size: int) -> AwsError:
@@ -77,8 +92,10 @@ def _date(value: str | None) -> datetime | None:
         return None
     try:
         return parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None  # an unreadable date is ignored, as S3 does
+    except (TypeError, ValueError, OverflowError, IndexError):
+        # An unreadable date is ignored, as S3 does; a year or offset of 20 digits is one too
+        # (parsedate_to_datetime raises OverflowError for it: a 500 before).
+        return None
 
 
 def check_conditions(
