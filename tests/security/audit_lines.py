@@ -26,6 +26,6 @@ def lines_matching(
 
 def line_for(server: RunningServer, request_id: str) -> list[Entry]:
     """Every line for one request id (exactly one is expected), waiting for the first."""
-    found = lines_matching(server, lambda entry: entry["request_id"] == request_id)
+    lines_matching(server, lambda entry: entry["request_id"] == request_id)
     time.sleep(0.1)  # a second line, if the server wrote one, would land by now
     return [entry for entry in server.audit_entries() if entry["request_id"] == request_id]
