@@ -123,3 +123,20 @@ def test_a_full_disk_leaves_no_torn_audit_line_and_loses_no_data(
     assert text.endswith(b"\n")
     entries = [json.loads(line) for line in text.splitlines()]  # every line whole
     assert any(entry.get("operation") == "GetObject" for entry in entries)
+
+
+def test_a_line_cut_short_by_a_crash_does_not_swallow_the_next(tmp_path: Path) -> None:
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    whole = json.dumps({"time": "2026-01-01T00:00:00Z", "request_id": "before-the-crash"})
+    (data_dir / "audit.jsonl").write_text(whole + "\n" + whole[:25])  # the crash's fragment
+    server = RunningServer(data_dir).start()
+    try:
+        owner = server.new_account()
+        server.client("sts", owner).get_caller_identity()
+    finally:
+        server.stop()
+
+    entries = [json.loads(line) for line in (data_dir / "audit.jsonl").read_text().splitlines()]
+    assert entries[0]["request_id"] == "before-the-crash"
+    assert entries[-1]["operation"] == "GetCallerIdentity"

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from tests.rolegate_server import RunningServer
 from tests.security.audit_lines import line_for
-from tests.security.wire import exchange, request_bytes
+from tests.security.wire import exchange, request_bytes, signed_headers
 
 SPOOFED = "203.0.113.9"
 
@@ -69,3 +69,33 @@ def test_a_named_proxy_names_the_client(behind_proxy: RunningServer) -> None:
 
     assert status == 200
     assert line["source_ip"] == SPOOFED
+
+
+def test_forwarded_for_does_not_pass_a_trust_policy_ip_condition(server: RunningServer) -> None:
+    owner = server.new_account()
+    iam = server.client("iam", owner)
+    trust = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": {"AWS": f"arn:aws:iam::{owner.account_id}:root"},
+                "Action": "sts:AssumeRole",
+                "Condition": {"IpAddress": {"aws:SourceIp": "203.0.113.0/24"}},
+            }
+        ],
+    }
+    role = iam.create_role(RoleName="office-only", AssumeRolePolicyDocument=json.dumps(trust))
+    body = (
+        "Action=AssumeRole&Version=2011-06-15&RoleSessionName=spoof&RoleArn="
+        + role["Role"]["Arn"].replace(":", "%3A").replace("/", "%2F")
+    ).encode()
+    form = {"Content-Type": "application/x-www-form-urlencoded; charset=utf-8"}
+    headers = signed_headers(owner, "POST", f"{server.url}/", body, form, service="sts")
+    headers["X-Forwarded-For"] = SPOOFED  # not signed: a proxy would add it the same way
+
+    response = exchange(server.port, request_bytes("POST", "/", headers, body))
+
+    assert response.status == 403
+    assert b"<Code>AccessDenied</Code>" in response.body
+    assert line_for(server, response.headers["x-amzn-requestid"])[0]["source_ip"] == "127.0.0.1"

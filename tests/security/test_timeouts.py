@@ -136,3 +136,29 @@ def test_idle_sockets_past_the_bound_do_not_shut_others_out(bounded: Bounded) ->
     finally:
         for sock in idle:
             sock.close()
+
+
+def test_an_answer_the_client_stops_reading_is_dropped(bounded: Bounded) -> None:
+    server = bounded.server
+    owner = server.new_account()
+    bucket = f"unread-{owner.account_id}"
+    s3 = server.client("s3", owner)
+    s3.create_bucket(Bucket=bucket)
+    size = 24 * 1024 * 1024  # far more than both sockets' buffers hold
+    s3.put_object(Bucket=bucket, Key="big.bin", Body=b"u" * size)
+    headers = signed_headers(owner, "GET", f"{server.url}/{bucket}/big.bin")
+
+    with socket.socket() as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        sock.connect(("127.0.0.1", server.port))
+        sock.sendall(request_bytes("GET", f"/{bucket}/big.bin", headers))
+        time.sleep(4 * TIMEOUT)  # reading nothing
+        sock.settimeout(5 * TIMEOUT)
+        received = 0
+        try:
+            while chunk := sock.recv(1 << 20):
+                received += len(chunk)
+        except (ConnectionResetError, TimeoutError):
+            pass
+
+    assert received < size

@@ -68,7 +68,8 @@ def register(groups: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
         type=_seconds,
         default=DEFAULT_BODY_TIMEOUT_SECONDS,
         metavar="SECONDS",
-        help="a request body that sends nothing for SECONDS gets 400 RequestTimeout "
+        help="a request body that sends nothing for SECONDS gets 400 RequestTimeout, and an "
+        "answer the client reads nothing of for SECONDS is dropped "
         f"(default {DEFAULT_BODY_TIMEOUT_SECONDS:g}, as S3)",
     )
     parser.add_argument(

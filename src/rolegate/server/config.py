@@ -44,7 +44,8 @@ class ServerConfig:
     # AWS, and a header any local process can write decides nothing.
     trusted_proxies: tuple[str, ...] = ()
     # A request's headers must arrive within this many seconds of its first byte (or of the
-    # connection opening); a body may go this long without a byte before `400 RequestTimeout`.
+    # connection opening); a body may go this long without a byte before `400 RequestTimeout`,
+    # and an answer the client does not read this long before the connection is dropped.
     header_timeout_seconds: float = DEFAULT_HEADER_TIMEOUT_SECONDS
     body_timeout_seconds: float = DEFAULT_BODY_TIMEOUT_SECONDS
     # Open connections per worker process.

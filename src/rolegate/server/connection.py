@@ -3,9 +3,10 @@
 uvicorn times out idle keep-alive connections and nothing else: a client that opens a socket
 and sends half a request line holds it, and a slot, forever, and a few hundred such sockets shut
 everyone else out. Here a request's headers have a deadline (`400 RequestTimeout` when some
-arrived, a silent close when none did), and each process keeps at most `max_connections` open;
-requests on connections past the bound get S3's `503 SlowDown`, which SDKs back off and retry,
-and the connection closes. (Bodies have their own idle timeout, in `request_body`.)
+arrived, a silent close when none did); an answer the client stops reading is dropped after as
+long as a stalled body gets; and each process keeps at most `max_connections` open: requests on
+connections past the bound get S3's `503 SlowDown`, which SDKs back off and retry, and the
+connection closes. (Bodies have their own idle timeout, in `request_body`.)
 """
 
 from __future__ import annotations
@@ -21,7 +22,11 @@ from uvicorn.server import ServerState
 from rolegate.aws.errors import AwsError
 from rolegate.aws.s3.xml import error_body
 from rolegate.server.asgi import Receive, Scope, Send
-from rolegate.server.config import DEFAULT_HEADER_TIMEOUT_SECONDS, DEFAULT_MAX_CONNECTIONS
+from rolegate.server.config import (
+    DEFAULT_BODY_TIMEOUT_SECONDS,
+    DEFAULT_HEADER_TIMEOUT_SECONDS,
+    DEFAULT_MAX_CONNECTIONS,
+)
 from rolegate.server.transport_errors import request_timeout, slow_down
 from rolegate.services.ids import request_id
 
@@ -34,11 +39,13 @@ class TransportConfig(uvicorn.Config):
         app: Any,
         *,
         header_timeout: float = DEFAULT_HEADER_TIMEOUT_SECONDS,
+        send_timeout: float = DEFAULT_BODY_TIMEOUT_SECONDS,
         max_connections: int = DEFAULT_MAX_CONNECTIONS,
         **options: Any,
     ) -> None:
         super().__init__(app, http=BoundedHttpProtocol, **options)
         self.header_timeout = header_timeout
+        self.send_timeout = send_timeout
         self.max_connections = max_connections
 
 
@@ -54,8 +61,10 @@ class BoundedHttpProtocol(HttpToolsProtocol):
         self._header_timeout: float = getattr(
             config, "header_timeout", DEFAULT_HEADER_TIMEOUT_SECONDS
         )
+        self._send_timeout: float = getattr(config, "send_timeout", DEFAULT_BODY_TIMEOUT_SECONDS)
         self._max_connections: int = getattr(config, "max_connections", DEFAULT_MAX_CONNECTIONS)
         self._header_timer: asyncio.TimerHandle | None = None
+        self._send_timer: asyncio.TimerHandle | None = None
         self._awaiting_headers = False
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
@@ -68,7 +77,29 @@ class BoundedHttpProtocol(HttpToolsProtocol):
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._disarm_header_timer()
+        self._disarm_send_timer()
         super().connection_lost(exc)
+
+    def pause_writing(self) -> None:
+        # The client stopped reading the answer (its socket and our buffer are full): it gets
+        # as long as a stalled body does, then the connection is dropped, not held open.
+        super().pause_writing()
+        if self._send_timer is None:
+            self._send_timer = self.loop.call_later(self._send_timeout, self._send_timed_out)
+
+    def resume_writing(self) -> None:
+        self._disarm_send_timer()
+        super().resume_writing()
+
+    def _disarm_send_timer(self) -> None:
+        if self._send_timer is not None:
+            self._send_timer.cancel()
+            self._send_timer = None
+
+    def _send_timed_out(self) -> None:
+        self._send_timer = None
+        # abort, not close: close would wait for the very buffer the client does not drain.
+        self.transport.abort()
 
     def data_received(self, data: bytes) -> None:
         super().data_received(data)

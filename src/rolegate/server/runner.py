@@ -48,6 +48,7 @@ def serve(config: ServerConfig) -> None:
         "proxy_headers": bool(config.trusted_proxies),
         "forwarded_allow_ips": list(config.trusted_proxies),
         "header_timeout": config.header_timeout_seconds,
+        "send_timeout": config.body_timeout_seconds,
         "max_connections": config.max_connections,
     }
     if config.workers <= 1:
