@@ -11,14 +11,14 @@ from datetime import UTC, datetime, timedelta
 from rolegate.aws.errors import AwsError
 from rolegate.aws.query import QueryProtocol, parse_form
 from rolegate.aws.sigv4 import HttpRequest, parse_auth, service_of
-from rolegate.server.asgi import Receive, Scope, Send
+from rolegate.server.asgi import OVER_LIMIT, Receive, Scope, Send
 from rolegate.server.authenticate import Authenticator
 from rolegate.server.config import ServerConfig
 from rolegate.server.exchange import Answer, Exchange
 from rolegate.server.query_endpoint import QueryEndpoint
 from rolegate.server.request_body import RequestBody, has_body
 from rolegate.server.s3_endpoint import S3Endpoint
-from rolegate.server.transport_errors import entity_too_large
+from rolegate.server.transport_errors import entity_too_large, slow_down
 from rolegate.services import sts
 from rolegate.services.authz import Authorizer
 from rolegate.services.iam import operations as iam_operations
@@ -115,16 +115,21 @@ class RolegateApp:
             # Requests without a body (most GETs) skip this: nothing to wait for or leave unread.
             body_reader = RequestBody(receive, send, self.config.body_timeout_seconds)
             receive, send = body_reader.receive, body_reader.send
+        refusal = slow_down() if OVER_LIMIT in scope else None
         if self._is_s3(request):
-            await self.s3.handle(request, receive, send, self.now(), request_id(), client_ip)
+            await self.s3.handle(
+                request, receive, send, self.now(), request_id(), client_ip, refusal
+            )
             return
-        failure: AwsError | None = None
+        failure: AwsError | None = refusal
+        body = b""
         try:
-            if _declared_length(request.headers) > MAX_QUERY_BODY:
-                raise entity_too_large()  # before `100 Continue` invites the body
-            body = await _read_body(receive, MAX_QUERY_BODY)
+            if failure is None:
+                if _declared_length(request.headers) > MAX_QUERY_BODY:
+                    raise entity_too_large()  # before `100 Continue` invites the body
+                body = await _read_body(receive, MAX_QUERY_BODY)
         except AwsError as error:  # too large, or stalled: answered without reading the rest
-            body, failure = b"", error
+            failure = error
         except ConnectionResetError:
             return  # the client went away: there is no one to answer
         exchange = Exchange(

@@ -21,13 +21,13 @@ from uvicorn.server import ServerState
 
 from rolegate.aws.errors import AwsError
 from rolegate.aws.s3.xml import error_body
-from rolegate.server.asgi import Receive, Scope, Send
+from rolegate.server.asgi import OVER_LIMIT
 from rolegate.server.config import (
     DEFAULT_BODY_TIMEOUT_SECONDS,
     DEFAULT_HEADER_TIMEOUT_SECONDS,
     DEFAULT_MAX_CONNECTIONS,
 )
-from rolegate.server.transport_errors import request_timeout, slow_down
+from rolegate.server.transport_errors import request_timeout
 from rolegate.services.ids import request_id
 
 
@@ -66,12 +66,11 @@ class BoundedHttpProtocol(HttpToolsProtocol):
         self._header_timer: asyncio.TimerHandle | None = None
         self._send_timer: asyncio.TimerHandle | None = None
         self._awaiting_headers = False
+        self._over_limit = False
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
-        if len(self.connections) > self._max_connections:
-            # Every request on this connection is answered 503 and the connection closes.
-            self.app = _answer_slow_down
+        self._over_limit = len(self.connections) > self._max_connections
         # The first request's headers are due within the timeout of the connection opening.
         self._arm_header_timer()
 
@@ -115,7 +114,13 @@ class BoundedHttpProtocol(HttpToolsProtocol):
     def on_headers_complete(self) -> None:
         self._awaiting_headers = False
         self._disarm_header_timer()
+        if self._over_limit:
+            # The app answers `503 SlowDown` in the service's own shape, with an audit line,
+            # and the connection closes after it.
+            self.scope[OVER_LIMIT] = True  # type: ignore[literal-required]  # our own key
         super().on_headers_complete()
+        if self._over_limit and self.cycle is not None:
+            self.cycle.keep_alive = False
 
     def _arm_header_timer(self) -> None:
         self._header_timer = self.loop.call_later(self._header_timeout, self._headers_timed_out)
@@ -150,19 +155,3 @@ def _raw_error(error: AwsError) -> bytes:
         "connection: close\r\n\r\n"
     )
     return head.encode("ascii") + body
-
-
-async def _answer_slow_down(scope: Scope, receive: Receive, send: Send) -> None:
-    body = error_body(slow_down(), request_id(), None)
-    await send(
-        {
-            "type": "http.response.start",
-            "status": 503,
-            "headers": [
-                (b"content-type", b"application/xml"),
-                (b"content-length", str(len(body)).encode()),
-                (b"connection", b"close"),
-            ],
-        }
-    )
-    await send({"type": "http.response.body", "body": body})

@@ -79,7 +79,10 @@ class S3Endpoint:
         now: datetime,
         request_id: str,
         client_ip: str,
+        refusal: AwsError | None = None,
     ) -> None:
+        """Serve one request; `refusal`, when given, is the answer the transport already
+        decided (an overloaded server's SlowDown), sent in S3's shape and audited the same."""
         trail = AuditTrail()
         target: S3Target | None = None
         headers = header_map(request.headers)
@@ -87,6 +90,8 @@ class S3Endpoint:
         try:
             query = parse_query(request.query_string)
             target = self._target(request, headers, query)
+            if refusal is not None:
+                raise refusal
             call = self._prepare(
                 request, headers, query, target, receive, now, request_id, client_ip, trail
             )
