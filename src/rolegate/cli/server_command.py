@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import argparse
+import ipaddress
 import sys
 from pathlib import Path
 
 from rolegate.server import ServerConfig, default_data_dir
-from rolegate.server.config import DEFAULT_PORT
+from rolegate.server.config import (
+    DEFAULT_BODY_TIMEOUT_SECONDS,
+    DEFAULT_HEADER_TIMEOUT_SECONDS,
+    DEFAULT_MAX_CONNECTIONS,
+    DEFAULT_PORT,
+)
 
 
 def register(groups: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -38,7 +44,57 @@ def register(groups: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
         default=1,
         help="worker processes sharing the port and data dir (default 1; about one per core)",
     )
+    parser.add_argument(
+        "--trusted-proxy",
+        dest="trusted_proxies",
+        action="append",
+        type=_network,
+        default=[],
+        metavar="CIDR",
+        help="a reverse proxy (address or CIDR) whose X-Forwarded-For names the client; repeat "
+        "for several. Default none: aws:SourceIp and the audit log's source_ip are always the "
+        "connecting address",
+    )
+    parser.add_argument(
+        "--header-timeout",
+        type=_seconds,
+        default=DEFAULT_HEADER_TIMEOUT_SECONDS,
+        metavar="SECONDS",
+        help="a request's headers must arrive within SECONDS, else the connection is closed "
+        f"(default {DEFAULT_HEADER_TIMEOUT_SECONDS:g}, as S3)",
+    )
+    parser.add_argument(
+        "--body-timeout",
+        type=_seconds,
+        default=DEFAULT_BODY_TIMEOUT_SECONDS,
+        metavar="SECONDS",
+        help="a request body that sends nothing for SECONDS gets 400 RequestTimeout, and an "
+        "answer the client reads nothing of for SECONDS is dropped "
+        f"(default {DEFAULT_BODY_TIMEOUT_SECONDS:g}, as S3)",
+    )
+    parser.add_argument(
+        "--max-connections",
+        type=_positive,
+        default=DEFAULT_MAX_CONNECTIONS,
+        metavar="N",
+        help="open connections per worker process; requests past it get 503 SlowDown "
+        f"(default {DEFAULT_MAX_CONNECTIONS})",
+    )
     parser.set_defaults(handler=run_server)
+
+
+def _network(text: str) -> str:
+    try:
+        return str(ipaddress.ip_network(text, strict=False))
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(f"not an address or CIDR: {text!r}") from error
+
+
+def _seconds(text: str) -> float:
+    value = float(text)
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"must be more than 0, got {text}")
+    return value
 
 
 def _positive(text: str) -> int:
@@ -59,6 +115,10 @@ def run_server(args: argparse.Namespace) -> int:
         region=args.region,
         clock_offset_seconds=args.clock_offset,
         workers=args.workers,
+        trusted_proxies=tuple(args.trusted_proxies),
+        header_timeout_seconds=args.header_timeout,
+        body_timeout_seconds=args.body_timeout,
+        max_connections=args.max_connections,
     )
     print(
         f"rolegate server on http://{config.host}:{config.port} (data in {config.data_dir}"

@@ -11,12 +11,14 @@ from datetime import UTC, datetime, timedelta
 from rolegate.aws.errors import AwsError
 from rolegate.aws.query import QueryProtocol, parse_form
 from rolegate.aws.sigv4 import HttpRequest, parse_auth, service_of
-from rolegate.server.asgi import Receive, Scope, Send
+from rolegate.server.asgi import OVER_LIMIT, Receive, Scope, Send
 from rolegate.server.authenticate import Authenticator
 from rolegate.server.config import ServerConfig
 from rolegate.server.exchange import Answer, Exchange
 from rolegate.server.query_endpoint import QueryEndpoint
+from rolegate.server.request_body import RequestBody, has_body
 from rolegate.server.s3_endpoint import S3Endpoint
+from rolegate.server.transport_errors import entity_too_large, slow_down
 from rolegate.services import sts
 from rolegate.services.authz import Authorizer
 from rolegate.services.iam import operations as iam_operations
@@ -108,25 +110,36 @@ class RolegateApp:
             headers=tuple(scope["headers"]),
         )
         client = scope.get("client")
+        client_ip = client[0] if client else "127.0.0.1"
+        if has_body(request.headers):
+            # Requests without a body (most GETs) skip this: nothing to wait for or leave unread.
+            body_reader = RequestBody(receive, send, self.config.body_timeout_seconds)
+            receive, send = body_reader.receive, body_reader.send
+        refusal = slow_down() if OVER_LIMIT in scope else None
         if self._is_s3(request):
             await self.s3.handle(
-                request,
-                receive,
-                send,
-                self.now(),
-                request_id(),
-                client[0] if client else "127.0.0.1",
+                request, receive, send, self.now(), request_id(), client_ip, refusal
             )
             return
-        body = await _read_body(receive, MAX_QUERY_BODY)
+        failure: AwsError | None = refusal
+        body = b""
+        try:
+            if failure is None:
+                if _declared_length(request.headers) > MAX_QUERY_BODY:
+                    raise entity_too_large()  # before `100 Continue` invites the body
+                body = await _read_body(receive, MAX_QUERY_BODY)
+        except AwsError as error:  # too large, or stalled: answered without reading the rest
+            failure = error
+        except ConnectionResetError:
+            return  # the client went away: there is no one to answer
         exchange = Exchange(
             request=request,
-            body=body or b"",
-            client_ip=client[0] if client else "127.0.0.1",
+            body=body,
+            client_ip=client_ip,
             now=self.now(),
             request_id=request_id(),
         )
-        answer = self._dispatch(exchange, body is None)
+        answer = self._dispatch(exchange, failure)
         await send(
             {
                 "type": "http.response.start",
@@ -141,7 +154,7 @@ class RolegateApp:
         )
         await send({"type": "http.response.body", "body": answer.body})
 
-    def _dispatch(self, exchange: Exchange, too_large: bool) -> Answer:
+    def _dispatch(self, exchange: Exchange, failure: AwsError | None) -> Answer:
         endpoint = self.endpoints["sts"]
         try:
             auth = parse_auth(exchange.request)
@@ -152,12 +165,10 @@ class RolegateApp:
                     "UnknownService", f"rolegate does not serve the {service!r} service.", 400
                 )
             endpoint = found
-            if too_large:
-                raise AwsError("RequestEntityTooLarge", "The request body is too large.", 413)
+            if failure is not None:
+                raise failure
         except AwsError as error:
-            return Answer(
-                error.status, endpoint.protocol.serialize_error(error, exchange.request_id)
-            )
+            return endpoint.refuse(exchange, error)
         return endpoint.handle(exchange, auth)
 
     @staticmethod
@@ -213,19 +224,30 @@ def _sweep(objects: ObjectStore, blobs: BlobStore) -> int:
     return blobs.sweep(objects.referenced_blob, older_than=SWEEP_OLDER_THAN_SECONDS)
 
 
-async def _read_body(receive: Receive, limit: int) -> bytes | None:
-    """The whole body, or None once it passes `limit` (the rest is drained, not kept)."""
+def _declared_length(headers: tuple[tuple[bytes, bytes], ...]) -> int:
+    for name, value in headers:
+        if name == b"content-length":
+            return int(value) if value.strip().isdigit() else 0
+    return 0
+
+
+async def _read_body(receive: Receive, limit: int) -> bytes:
+    """The whole body. Past `limit` bytes it raises at once rather than reading on: the answer
+    (413) goes out and the connection closes with the rest unread."""
     chunks: list[bytes] = []
     size = 0
     more = True
     while more:
         message = await receive()
+        if message["type"] == "http.disconnect":
+            raise ConnectionResetError("client disconnected")
         chunk = message.get("body", b"")
         size += len(chunk)
-        if size <= limit:
-            chunks.append(chunk)
+        if size > limit:
+            raise entity_too_large()
+        chunks.append(chunk)
         more = message.get("more_body", False)
-    return b"".join(chunks) if size <= limit else None
+    return b"".join(chunks)
 
 
 async def _lifespan(receive: Receive, send: Send) -> None:

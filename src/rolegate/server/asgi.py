@@ -10,6 +10,10 @@ Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 
+# Set in the ASGI scope of a request on a connection past the server's `max_connections`: the
+# app answers it `503 SlowDown` (see `connection`).
+OVER_LIMIT = "rolegate.over_limit"
+
 
 async def send_response(
     send: Send,

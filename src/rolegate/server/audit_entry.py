@@ -8,14 +8,22 @@ from datetime import datetime
 from rolegate.policy.decision import EvaluationResult
 from rolegate.policy.explain import deciding_statements, reason
 from rolegate.server.exchange import Exchange
+from rolegate.services.call import Caller
 from rolegate.services.request_context import iso_time
 
 
 @dataclass(slots=True)
 class AuditTrail:
-    """Collects the decisions made while serving one request."""
+    """Collects the decisions made while serving one request, and who made it: the caller is
+    recorded as soon as the request is authenticated, so a refusal names them too."""
 
     decisions: list[dict[str, object]] = field(default_factory=list)
+    caller_arn: str | None = None
+    principal_arn: str | None = None
+
+    def identify(self, caller: Caller) -> None:
+        self.caller_arn = caller.arn
+        self.principal_arn = caller.principal.principal_arn
 
     def record(self, action: str, resource: str, result: EvaluationResult) -> None:
         self.decisions.append(
@@ -33,8 +41,6 @@ class AuditTrail:
         exchange: Exchange,
         service: str,
         operation: str,
-        caller_arn: str | None,
-        principal_arn: str | None,
         status: int,
         error_code: str | None,
     ) -> dict[str, object]:
@@ -44,8 +50,6 @@ class AuditTrail:
             exchange.client_ip,
             service,
             operation,
-            caller_arn,
-            principal_arn,
             status,
             error_code,
         )
@@ -57,8 +61,6 @@ class AuditTrail:
         client_ip: str,
         service: str,
         operation: str,
-        caller_arn: str | None,
-        principal_arn: str | None,
         status: int,
         error_code: str | None,
     ) -> dict[str, object]:
@@ -68,8 +70,8 @@ class AuditTrail:
             "request_id": request_id,
             "service": service,
             "operation": operation,
-            "caller": caller_arn,
-            "principal_arn": principal_arn,
+            "caller": self.caller_arn,
+            "principal_arn": self.principal_arn,
             "action": last["action"] if last else None,
             "resource": last["resource"] if last else None,
             "decision": last["decision"] if last else None,

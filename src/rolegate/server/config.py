@@ -8,6 +8,13 @@ from pathlib import Path
 
 DEFAULT_PORT = 4566
 DEFAULT_REGION = "us-east-1"
+# S3 closes a connection that sends nothing for about 20 s (`400 RequestTimeout`); the same
+# bound for headers that never finish and bodies that stop arriving.
+DEFAULT_HEADER_TIMEOUT_SECONDS = 20.0
+DEFAULT_BODY_TIMEOUT_SECONDS = 20.0
+# Per worker process. Well under the usual 1024 open-file limit, so SQLite and blob files
+# always have descriptors left; past it new connections get `503 SlowDown`.
+DEFAULT_MAX_CONNECTIONS = 512
 
 
 def default_data_dir() -> Path:
@@ -32,6 +39,17 @@ class ServerConfig:
     # more than one, every request checks SQLite for other workers' IAM commits, so a change
     # made through one worker holds in the next request whichever worker serves it.
     workers: int = 1
+    # Addresses or CIDRs of the proxies allowed to name the client in X-Forwarded-For. None by
+    # default: `aws:SourceIp` and the audit log's `source_ip` are the connecting address, as in
+    # AWS, and a header any local process can write decides nothing.
+    trusted_proxies: tuple[str, ...] = ()
+    # A request's headers must arrive within this many seconds of its first byte (or of the
+    # connection opening); a body may go this long without a byte before `400 RequestTimeout`,
+    # and an answer the client does not read this long before the connection is dropped.
+    header_timeout_seconds: float = DEFAULT_HEADER_TIMEOUT_SECONDS
+    body_timeout_seconds: float = DEFAULT_BODY_TIMEOUT_SECONDS
+    # Open connections per worker process.
+    max_connections: int = DEFAULT_MAX_CONNECTIONS
 
     @property
     def shares_data_dir(self) -> bool:

@@ -17,7 +17,7 @@ from rolegate.services.authz import Authorizer, raise_unless_allowed
 from rolegate.services.call import Call, Caller, Operation
 from rolegate.services.request_context import request_context
 from rolegate.services.sts.tokens import invalid_token
-from rolegate.store.audit_log import AuditLog
+from rolegate.store.audit_log import AuditLog, AuditUnavailable
 
 log = logging.getLogger("rolegate.server")
 
@@ -53,7 +53,6 @@ class QueryEndpoint:
     def handle(self, exchange: Exchange, auth: SignedAuth | None) -> Answer:
         trail = AuditTrail()
         operation = ""
-        caller: Caller | None = None
         try:
             form = parse_form(exchange.body, exchange.request.query_string)
             operation, params = self.protocol.parse_request(form)
@@ -62,6 +61,7 @@ class QueryEndpoint:
             caller = self._authenticator.authenticate(
                 auth, exchange.request, hashlib.sha256(exchange.body).hexdigest(), exchange.now
             )
+            trail.identify(caller)
             session = caller.session
             if (
                 self._refuses_user_sessions
@@ -79,23 +79,44 @@ class QueryEndpoint:
         except Exception:
             # Never a traceback on the wire: the client gets AWS's InternalFailure shape.
             log.exception("internal error in %s %s", self.protocol.service_name, operation)
-            failure = internal_error()
-            answer = Answer(
-                failure.status, self.protocol.serialize_error(failure, exchange.request_id)
-            )
-            error_code = failure.code
-        self._audit.append(
-            trail.entry(
-                exchange,
-                self.protocol.service_name,
-                operation,
-                caller.arn if caller is not None else None,
-                caller.principal.principal_arn if caller is not None else None,
-                answer.status,
-                error_code,
-            )
+            answer, error_code = self._internal_failure(exchange), internal_error().code
+        return self._audited(exchange, trail, operation, answer, error_code)
+
+    def refuse(self, exchange: Exchange, error: AwsError) -> Answer:
+        """An answer given before the operation could run (a malformed Authorization header, an
+        unknown service, a body too large or too slow): in this service's shape, and audited."""
+        operation = _action_named(exchange)
+        answer = Answer(error.status, self.protocol.serialize_error(error, exchange.request_id))
+        return self._audited(exchange, AuditTrail(), operation, answer, error.code)
+
+    def _audited(
+        self,
+        exchange: Exchange,
+        trail: AuditTrail,
+        operation: str,
+        answer: Answer,
+        error_code: str | None,
+    ) -> Answer:
+        """The answer, once its audit line is written. When it cannot be (a full disk), the
+        request fails instead, in this service's shape: no credentials or IAM results are
+        handed out unrecorded. (A change the operation already committed stays committed.)"""
+        entry = trail.entry(
+            exchange,
+            self.protocol.service_name,
+            operation,
+            answer.status,
+            error_code,
         )
+        try:
+            self._audit.append(entry)
+        except AuditUnavailable:
+            log.exception("audit line not written for %s %s", self.protocol.service_name, operation)
+            return self._internal_failure(exchange)
         return answer
+
+    def _internal_failure(self, exchange: Exchange) -> Answer:
+        failure = internal_error()
+        return Answer(failure.status, self.protocol.serialize_error(failure, exchange.request_id))
 
     def _run(
         self,
@@ -136,6 +157,16 @@ class QueryEndpoint:
         )
         result = handler(call)
         return _encode_documents(result) if self._encode_documents else result
+
+
+def _action_named(exchange: Exchange) -> str:
+    """The Action the request names, for the audit line of a request refused before parsing;
+    "" when the form itself is unreadable."""
+    try:
+        action = parse_form(exchange.body, exchange.request.query_string).get("Action")
+    except AwsError:
+        return ""
+    return action if isinstance(action, str) else ""
 
 
 def _encode_documents(value: Mapping[str, object]) -> Mapping[str, object]:

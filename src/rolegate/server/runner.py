@@ -17,14 +17,17 @@ import signal
 from pathlib import Path
 from typing import Any
 
-import uvicorn
+from uvicorn import Server
+from uvicorn.supervisors import Multiprocess
 
 from rolegate.server.app import RolegateApp, create_app, sweep_orphans
 from rolegate.server.config import ServerConfig
+from rolegate.server.connection import TransportConfig
 
 CONFIG_VARIABLE = "ROLEGATE_SERVER_CONFIG"
 PARENT_VARIABLE = "ROLEGATE_SERVER_PARENT"
 PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
+STARTUP_FAILURE = 3  # uvicorn's own exit status when it cannot start
 
 
 def serve(config: ServerConfig) -> None:
@@ -33,7 +36,6 @@ def serve(config: ServerConfig) -> None:
         "host": config.host,
         "port": config.port,
         "loop": "uvloop",
-        "http": "httptools",
         "lifespan": "on",
         # One line per request goes to the audit log instead; the access log would only repeat
         # it (and never holds credentials either way).
@@ -41,18 +43,32 @@ def serve(config: ServerConfig) -> None:
         "log_level": "warning",
         "server_header": False,
         "date_header": True,
+        # X-Forwarded-For moves `aws:SourceIp` only when the connecting address is a proxy the
+        # operator named; uvicorn's default trusts any local process to set it.
+        "proxy_headers": bool(config.trusted_proxies),
+        "forwarded_allow_ips": list(config.trusted_proxies),
+        "header_timeout": config.header_timeout_seconds,
+        "send_timeout": config.body_timeout_seconds,
+        "max_connections": config.max_connections,
     }
     if config.workers <= 1:
         app = create_app(config)
         try:
-            uvicorn.run(app, **options)
+            server = Server(TransportConfig(app, **options))
+            server.run()
         finally:
             app.close()
+        if not server.started:  # the port was taken, say: exit non-zero as uvicorn.run does
+            raise SystemExit(STARTUP_FAILURE)
         return
     sweep_orphans(config)  # once, while no worker is writing
     os.environ[CONFIG_VARIABLE] = _config_text(config)
     os.environ[PARENT_VARIABLE] = str(os.getpid())
-    uvicorn.run(f"{__name__}:app_from_environment", factory=True, workers=config.workers, **options)
+    # What uvicorn.run does for workers, with our config class (it travels pickled to each).
+    transport = TransportConfig(
+        f"{__name__}:app_from_environment", factory=True, workers=config.workers, **options
+    )
+    Multiprocess(transport, sockets=[transport.bind_socket()]).run()
 
 
 def app_from_environment() -> RolegateApp:
@@ -82,4 +98,5 @@ def _config_text(config: ServerConfig) -> str:
 def _config_from_text(text: str) -> ServerConfig:
     fields = json.loads(text)
     fields["data_dir"] = Path(fields["data_dir"])
+    fields["trusted_proxies"] = tuple(fields["trusted_proxies"])
     return ServerConfig(**fields)

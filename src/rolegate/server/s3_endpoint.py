@@ -11,7 +11,7 @@ import logging
 from collections.abc import AsyncIterator, Iterator, Mapping
 from datetime import datetime
 
-from rolegate.aws.errors import AwsError, internal_error
+from rolegate.aws.errors import AwsError
 from rolegate.aws.s3.chunk_signing import ChunkSigning
 from rolegate.aws.s3.errors import not_implemented
 from rolegate.aws.s3.routing import S3Target, parse_query, resolve
@@ -22,9 +22,9 @@ from rolegate.model import Bucket
 from rolegate.server.asgi import Receive, Send, body_chunks, send_response
 from rolegate.server.audit_entry import AuditTrail
 from rolegate.server.authenticate import Authenticator, anonymous_caller
+from rolegate.server.transport_errors import s3_internal_error
 from rolegate.services import s3 as s3_operations
 from rolegate.services.authz import Authorizer, Judgement
-from rolegate.services.call import Caller
 from rolegate.services.request_context import request_context
 from rolegate.services.s3.authorize import (
     S3Authorizer,
@@ -36,7 +36,7 @@ from rolegate.services.s3.call import S3Call, S3Reply
 from rolegate.services.s3.errors import no_such_bucket
 from rolegate.services.s3.listing import listing_context
 from rolegate.services.s3.service import S3Service
-from rolegate.store.audit_log import AuditLog
+from rolegate.store.audit_log import AuditLog, AuditUnavailable
 
 log = logging.getLogger("rolegate.server")
 _LISTINGS = frozenset({"ListObjects", "ListObjectsV2"})
@@ -85,16 +85,20 @@ class S3Endpoint:
         now: datetime,
         request_id: str,
         client_ip: str,
+        refusal: AwsError | None = None,
     ) -> None:
+        """Serve one request; `refusal`, when given, is the answer the transport already
+        decided (an overloaded server's SlowDown), sent in S3's shape and audited the same."""
         trail = AuditTrail()
-        caller: Caller | None = None
         target: S3Target | None = None
         headers = header_map(request.headers)
         head = request.method == "HEAD"
         try:
             query = parse_query(request.query_string)
             target = self._target(request, headers, query)
-            caller, call = self._prepare(
+            if refusal is not None:
+                raise refusal
+            call = self._prepare(
                 request, headers, query, target, receive, now, request_id, client_ip, trail
             )
             handler = s3_operations.OPERATIONS[target.operation]
@@ -109,7 +113,7 @@ class S3Endpoint:
             status, error_code = 499, "ClientDisconnected"
         except Exception:
             log.exception("internal error in s3 %s", target.operation if target else "")
-            failure = internal_error()
+            failure = s3_internal_error()
             status, error_code = failure.status, failure.code
             await self._send_error(send, failure, request_id, request, head)
         entry = trail.entry_for(
@@ -118,12 +122,15 @@ class S3Endpoint:
             client_ip,
             "s3",
             target.operation if target else "",
-            caller.arn if caller is not None else None,
-            caller.principal.principal_arn if caller is not None else None,
             status,
             error_code,
         )
-        self._audit.append(entry)
+        try:
+            self._audit.append(entry)
+        except AuditUnavailable:
+            # The answer is already on the wire (a GET streams before its status is final):
+            # all that is left is to say so where the operator looks.
+            log.exception("audit line not written for s3 %s", entry["operation"])
 
     def _target(
         self, request: HttpRequest, headers: Mapping[str, str], query: Mapping[str, list[str]]
@@ -151,7 +158,7 @@ class S3Endpoint:
         request_id: str,
         client_ip: str,
         trail: AuditTrail,
-    ) -> tuple[Caller, S3Call]:
+    ) -> S3Call:
         auth = parse_auth(request, default_service="s3")
         streaming: ChunkSigning | None = None
         if auth is None:
@@ -163,6 +170,7 @@ class S3Endpoint:
             caller, secret = self._authenticator.authenticate_with_secret(auth, request, None, now)
             if (auth.payload_hash or "").startswith("STREAMING-AWS4-HMAC-SHA256"):
                 streaming = ChunkSigning.for_request(self._authenticator.verifier, auth, secret)
+        trail.identify(caller)  # from here on, a refusal's audit line names the caller
         prefetched = None
         if target.operation in s3_operations.READS_OBJECT and target.bucket and target.key:
             bucket, prefetched = self.service.objects.get_bucket_and_object(
@@ -218,7 +226,7 @@ class S3Endpoint:
             require_owner_account(caller, target.operation, owner_bucket, request.method)
         if target.operation not in s3_operations.CREATES_BUCKET:
             check_expected_owner(headers.get("x-amz-expected-bucket-owner"), bucket)
-        return caller, call
+        return call
 
     async def _send_reply(self, send: Send, reply: S3Reply, request_id: str, head: bool) -> None:
         headers = [(b"x-amz-request-id", request_id.encode())]

@@ -1,0 +1,157 @@
+"""The HTTP connection: uvicorn's httptools protocol with the bounds S3 keeps.
+
+uvicorn times out idle keep-alive connections and nothing else: a client that opens a socket
+and sends half a request line holds it, and a slot, forever, and a few hundred such sockets shut
+everyone else out. Here a request's headers have a deadline (`400 RequestTimeout` when some
+arrived, a silent close when none did); an answer the client stops reading is dropped after as
+long as a stalled body gets; and each process keeps at most `max_connections` open: requests on
+connections past the bound get S3's `503 SlowDown`, which SDKs back off and retry, and the
+connection closes. (Bodies have their own idle timeout, in `request_body`.)
+"""
+
+from __future__ import annotations
+
+import asyncio
+from http import HTTPStatus
+from typing import Any
+
+import uvicorn
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+from uvicorn.server import ServerState
+
+from rolegate.aws.errors import AwsError
+from rolegate.aws.s3.xml import error_body
+from rolegate.server.asgi import OVER_LIMIT
+from rolegate.server.config import (
+    DEFAULT_BODY_TIMEOUT_SECONDS,
+    DEFAULT_HEADER_TIMEOUT_SECONDS,
+    DEFAULT_MAX_CONNECTIONS,
+)
+from rolegate.server.transport_errors import request_timeout
+from rolegate.services.ids import request_id
+
+
+class TransportConfig(uvicorn.Config):
+    """uvicorn's settings plus ours; pickled whole to worker processes, like its own."""
+
+    def __init__(
+        self,
+        app: Any,
+        *,
+        header_timeout: float = DEFAULT_HEADER_TIMEOUT_SECONDS,
+        send_timeout: float = DEFAULT_BODY_TIMEOUT_SECONDS,
+        max_connections: int = DEFAULT_MAX_CONNECTIONS,
+        **options: Any,
+    ) -> None:
+        super().__init__(app, http=BoundedHttpProtocol, **options)
+        self.header_timeout = header_timeout
+        self.send_timeout = send_timeout
+        self.max_connections = max_connections
+
+
+class BoundedHttpProtocol(HttpToolsProtocol):
+    def __init__(
+        self,
+        config: uvicorn.Config,
+        server_state: ServerState,
+        app_state: dict[str, Any],
+        _loop: asyncio.AbstractEventLoop | None = None,
+    ) -> None:
+        super().__init__(config, server_state, app_state, _loop)
+        self._header_timeout: float = getattr(
+            config, "header_timeout", DEFAULT_HEADER_TIMEOUT_SECONDS
+        )
+        self._send_timeout: float = getattr(config, "send_timeout", DEFAULT_BODY_TIMEOUT_SECONDS)
+        self._max_connections: int = getattr(config, "max_connections", DEFAULT_MAX_CONNECTIONS)
+        self._header_timer: asyncio.TimerHandle | None = None
+        self._send_timer: asyncio.TimerHandle | None = None
+        self._awaiting_headers = False
+        self._over_limit = False
+
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        super().connection_made(transport)
+        self._over_limit = len(self.connections) > self._max_connections
+        # The first request's headers are due within the timeout of the connection opening.
+        self._arm_header_timer()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._disarm_header_timer()
+        self._disarm_send_timer()
+        super().connection_lost(exc)
+
+    def pause_writing(self) -> None:
+        # The client stopped reading the answer (its socket and our buffer are full): it gets
+        # as long as a stalled body does, then the connection is dropped, not held open.
+        super().pause_writing()
+        if self._send_timer is None:
+            self._send_timer = self.loop.call_later(self._send_timeout, self._send_timed_out)
+
+    def resume_writing(self) -> None:
+        self._disarm_send_timer()
+        super().resume_writing()
+
+    def _disarm_send_timer(self) -> None:
+        if self._send_timer is not None:
+            self._send_timer.cancel()
+            self._send_timer = None
+
+    def _send_timed_out(self) -> None:
+        self._send_timer = None
+        # abort, not close: close would wait for the very buffer the client does not drain.
+        self.transport.abort()
+
+    def data_received(self, data: bytes) -> None:
+        super().data_received(data)
+        # Only a request whose headers are still incomplete after this read gets a timer, so
+        # the usual request (headers in one read) pays nothing for it.
+        if self._awaiting_headers and self._header_timer is None:
+            self._arm_header_timer()
+
+    def on_message_begin(self) -> None:
+        super().on_message_begin()
+        self._awaiting_headers = True
+
+    def on_headers_complete(self) -> None:
+        self._awaiting_headers = False
+        self._disarm_header_timer()
+        if self._over_limit:
+            # The app answers `503 SlowDown` in the service's own shape, with an audit line,
+            # and the connection closes after it.
+            self.scope[OVER_LIMIT] = True  # type: ignore[literal-required]  # our own key
+        super().on_headers_complete()
+        if self._over_limit and self.cycle is not None:
+            self.cycle.keep_alive = False
+
+    def _arm_header_timer(self) -> None:
+        self._header_timer = self.loop.call_later(self._header_timeout, self._headers_timed_out)
+
+    def _disarm_header_timer(self) -> None:
+        if self._header_timer is not None:
+            self._header_timer.cancel()
+            self._header_timer = None
+
+    def _headers_timed_out(self) -> None:
+        self._header_timer = None
+        if self.transport.is_closing():
+            return
+        if self.cycle is not None and not self.cycle.response_complete:
+            # A pipelined request is late while the one before it is still answering: that
+            # answer finishes first (its body has its own timeout).
+            self._arm_header_timer()
+            return
+        if self._awaiting_headers:
+            # Part of a request came: say why it ends. Nothing at all came: a pooled socket
+            # never used, which a 400 would only confuse when the client does write to it.
+            self.transport.write(_raw_error(request_timeout()))
+        self.transport.close()
+
+
+def _raw_error(error: AwsError) -> bytes:
+    body = error_body(error, request_id(), None)
+    head = (
+        f"HTTP/1.1 {error.status} {HTTPStatus(error.status).phrase}\r\n"
+        "content-type: application/xml\r\n"
+        f"content-length: {len(body)}\r\n"
+        "connection: close\r\n\r\n"
+    )
+    return head.encode("ascii") + body
