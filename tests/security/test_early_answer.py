@@ -53,6 +53,24 @@ def test_refused_put_with_expect_continue_closes_the_connection(server: RunningS
     assert closed
 
 
+def test_refused_put_sent_whole_without_expect_still_gets_its_answer(
+    server: RunningServer,
+) -> None:
+    """A client that sends the whole body without waiting (curl, raw HTTP) must read the 403 that
+    explains the refusal: closing with its body unread would reset the connection and drop it."""
+    bucket, reader = _bucket_and_reader(server)
+    body = b"x" * (8 * 1024 * 1024)  # far more than the kernel buffers on either side
+    url = f"{server.url}/{bucket}/whole.bin"
+    headers = signed_headers(reader, "PUT", url, body)
+
+    with socket.create_connection(("127.0.0.1", server.port), timeout=10) as sock:
+        sock.sendall(request_bytes("PUT", f"/{bucket}/whole.bin", headers, body))
+        response = read_response(sock)
+
+    assert response.status == 403
+    assert b"<Code>AccessDenied</Code>" in response.body
+
+
 def _uploads_refused(server: RunningServer, bucket: str) -> list[dict[str, object]]:
     return [
         entry

@@ -7,13 +7,19 @@ arrived, a silent close when none did); an answer the client stops reading is dr
 long as a stalled body gets; and each process keeps at most `max_connections` open: requests on
 connections past the bound get S3's `503 SlowDown`, which SDKs back off and retry, and the
 connection closes. (Bodies have their own idle timeout, in `request_body`.)
+
+A connection closed while the client is still sending a body it was answered before (a refused
+upload sent without `Expect: 100-continue`) is closed *lingering*, as nginx and S3 do: the write
+side is shut after the answer and what still arrives is read and dropped for a few seconds. A
+plain close with unread bytes makes the kernel send a reset, and the client loses the very answer
+that explains the refusal.
 """
 
 from __future__ import annotations
 
 import asyncio
 from http import HTTPStatus
-from typing import Any
+from typing import Any, cast
 
 import uvicorn
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
@@ -29,6 +35,10 @@ from rolegate.server.config import (
 )
 from rolegate.server.transport_errors import request_timeout
 from rolegate.services.ids import request_id
+
+# How long a lingering close waits for the client to stop sending: in all, and between reads.
+LINGER_SECONDS = 10.0
+LINGER_IDLE_SECONDS = 2.0
 
 
 class TransportConfig(uvicorn.Config):
@@ -67,9 +77,13 @@ class BoundedHttpProtocol(HttpToolsProtocol):
         self._send_timer: asyncio.TimerHandle | None = None
         self._awaiting_headers = False
         self._over_limit = False
+        self._lingering: _Linger | None = None
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
+        # Request cycles close the connection through this transport; see `_LingeringTransport`.
+        # The wrapper has the part of asyncio.Transport that uvicorn uses and forwards the rest.
+        self.transport = cast(asyncio.Transport, _LingeringTransport(transport, self))
         self._over_limit = len(self.connections) > self._max_connections
         # The first request's headers are due within the timeout of the connection opening.
         self._arm_header_timer()
@@ -101,6 +115,9 @@ class BoundedHttpProtocol(HttpToolsProtocol):
         self.transport.abort()
 
     def data_received(self, data: bytes) -> None:
+        if self._lingering is not None:
+            self._lingering.dropped(len(data))
+            return
         super().data_received(data)
         # Only a request whose headers are still incomplete after this read gets a timer, so
         # the usual request (headers in one read) pays nothing for it.
@@ -121,6 +138,17 @@ class BoundedHttpProtocol(HttpToolsProtocol):
         super().on_headers_complete()
         if self._over_limit and self.cycle is not None:
             self.cycle.keep_alive = False
+
+    def body_unread(self) -> bool:
+        """Whether the current request's body is still (or may still be) on its way."""
+        return self.cycle is not None and self.cycle.more_body
+
+    def linger(self, transport: asyncio.Transport) -> None:
+        """Stop parsing, shut our side after the answer, drop what the client still sends."""
+        self._disarm_header_timer()
+        self._lingering = _Linger(transport, self.loop)
+        transport.resume_reading()  # flow control may have paused it while the body was unread
+        transport.write_eof()
 
     def _arm_header_timer(self) -> None:
         self._header_timer = self.loop.call_later(self._header_timeout, self._headers_timed_out)
@@ -144,6 +172,56 @@ class BoundedHttpProtocol(HttpToolsProtocol):
             # never used, which a 400 would only confuse when the client does write to it.
             self.transport.write(_raw_error(request_timeout()))
         self.transport.close()
+
+
+class _Linger:
+    """The closing of one connection: ends after `LINGER_SECONDS` in all, or once the client
+    has been quiet for `LINGER_IDLE_SECONDS` (its EOF ends it at once: asyncio closes the
+    transport when the protocol's `eof_received` returns nothing)."""
+
+    def __init__(self, transport: asyncio.Transport, loop: asyncio.AbstractEventLoop) -> None:
+        self._transport = transport
+        self._loop = loop
+        self._deadline = loop.time() + LINGER_SECONDS
+        self._timer = loop.call_later(LINGER_IDLE_SECONDS, self._close)
+
+    def dropped(self, size: int) -> None:
+        self._timer.cancel()
+        wait = min(LINGER_IDLE_SECONDS, self._deadline - self._loop.time())
+        self._timer = self._loop.call_later(max(wait, 0.0), self._close)
+
+    def _close(self) -> None:
+        self._transport.close()
+
+
+class _LingeringTransport:
+    """The connection's transport as uvicorn's request cycles see it: `close` lingers when the
+    answered request's body has not all arrived (see the module docstring)."""
+
+    __slots__ = ("_closing", "_protocol", "_transport")
+
+    def __init__(self, transport: asyncio.Transport, protocol: BoundedHttpProtocol) -> None:
+        self._transport = transport
+        self._protocol = protocol
+        self._closing = False
+
+    def write(self, data: bytes) -> None:
+        self._transport.write(data)
+
+    def is_closing(self) -> bool:
+        return self._closing or self._transport.is_closing()
+
+    def close(self) -> None:
+        if self._closing:
+            return
+        self._closing = True
+        if self._protocol.body_unread() and self._transport.can_write_eof():
+            self._protocol.linger(self._transport)
+        else:
+            self._transport.close()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._transport, name)
 
 
 def _raw_error(error: AwsError) -> bytes:
