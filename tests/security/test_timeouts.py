@@ -167,3 +167,22 @@ def test_an_answer_the_client_stops_reading_is_dropped(bounded: Bounded) -> None
             pass
 
     assert received < size
+
+
+def test_an_endless_header_is_cut_off_at_the_head_limit(server: RunningServer) -> None:
+    """One header line that never ends must not grow the server: past the bound on a request's
+    line and headers the answer is S3's RequestHeaderSectionTooLarge (ErrorResponses.html; S3
+    reports <MaxSizeAllowed>) and the connection closes, well before the header timeout."""
+    with socket.create_connection(("127.0.0.1", server.port), timeout=10) as sock:
+        sock.sendall(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Filler: ")
+        sent = 0
+        try:
+            while sent < 4 * 1024 * 1024:
+                sock.sendall(b"a" * 65536)
+                sent += 65536
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # refused mid-stream: the answer below was sent before the close
+        response = read_response(sock)
+
+    assert response.status == 400
+    assert b"<Code>RequestHeaderSectionTooLarge</Code>" in response.body

@@ -8,6 +8,10 @@ long as a stalled body gets; and each process keeps at most `max_connections` op
 connections past the bound get S3's `503 SlowDown`, which SDKs back off and retry, and the
 connection closes. (Bodies have their own idle timeout, in `request_body`.)
 
+A request's line and headers are bounded too (`MAX_REQUEST_HEAD`): the HTTP parser keeps a
+header it has not seen the end of, so without a bound one header line grows the process by as
+many bytes as the client cares to send.
+
 A connection closed while the client is still sending a body it was answered before (a refused
 upload sent without `Expect: 100-continue`) is closed *lingering*, as nginx and S3 do: the write
 side is shut after the answer and what still arrives is read and dropped for a few seconds. A
@@ -33,12 +37,15 @@ from rolegate.server.config import (
     DEFAULT_HEADER_TIMEOUT_SECONDS,
     DEFAULT_MAX_CONNECTIONS,
 )
-from rolegate.server.transport_errors import request_timeout
+from rolegate.server.transport_errors import header_section_too_large, request_timeout
 from rolegate.services.ids import request_id
 
 # How long a lingering close waits for the client to stop sending: in all, and between reads.
 LINGER_SECONDS = 10.0
 LINGER_IDLE_SECONDS = 2.0
+# The request line and headers together. S3 allows 8 KiB of headers; the request line is
+# counted here too, and a presigned URL carrying a session token can be long.
+MAX_REQUEST_HEAD = 16 * 1024
 
 
 class TransportConfig(uvicorn.Config):
@@ -78,12 +85,14 @@ class BoundedHttpProtocol(HttpToolsProtocol):
         self._awaiting_headers = False
         self._over_limit = False
         self._lingering: _Linger | None = None
+        self._head_bytes = 0  # of the request whose headers are still arriving
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
         # Request cycles close the connection through this transport; see `_LingeringTransport`.
+        self._closer = _LingeringTransport(transport, self)
         # The wrapper has the part of asyncio.Transport that uvicorn uses and forwards the rest.
-        self.transport = cast(asyncio.Transport, _LingeringTransport(transport, self))
+        self.transport = cast(asyncio.Transport, self._closer)
         self._over_limit = len(self.connections) > self._max_connections
         # The first request's headers are due within the timeout of the connection opening.
         self._arm_header_timer()
@@ -119,6 +128,17 @@ class BoundedHttpProtocol(HttpToolsProtocol):
             self._lingering.dropped(len(data))
             return
         super().data_received(data)
+        if self._awaiting_headers:
+            # Every byte of a read after which the headers are still incomplete is head (at
+            # most the tail of a pipelined request before it is over-counted).
+            self._head_bytes += len(data)
+            if self._head_bytes > MAX_REQUEST_HEAD and not self.transport.is_closing():
+                self._disarm_header_timer()
+                self.transport.write(_raw_error(header_section_too_large(MAX_REQUEST_HEAD)))
+                # The client is still sending its header: a plain close would reset the
+                # connection under the answer.
+                self._closer.close(linger=True)
+                return
         # Only a request whose headers are still incomplete after this read gets a timer, so
         # the usual request (headers in one read) pays nothing for it.
         if self._awaiting_headers and self._header_timer is None:
@@ -127,6 +147,7 @@ class BoundedHttpProtocol(HttpToolsProtocol):
     def on_message_begin(self) -> None:
         super().on_message_begin()
         self._awaiting_headers = True
+        self._head_bytes = 0
 
     def on_headers_complete(self) -> None:
         self._awaiting_headers = False
@@ -211,11 +232,11 @@ class _LingeringTransport:
     def is_closing(self) -> bool:
         return self._closing or self._transport.is_closing()
 
-    def close(self) -> None:
+    def close(self, *, linger: bool = False) -> None:
         if self._closing:
             return
         self._closing = True
-        if self._protocol.body_unread() and self._transport.can_write_eof():
+        if (linger or self._protocol.body_unread()) and self._transport.can_write_eof():
             self._protocol.linger(self._transport)
         else:
             self._transport.close()

@@ -7,6 +7,7 @@ codes"); IAM and STS answer `InternalFailure` (IAM/latest/APIReference/CommonErr
 from __future__ import annotations
 
 from rolegate.aws.errors import AwsError
+from rolegate.aws.s3.errors import S3Error
 
 
 def request_timeout() -> AwsError:
@@ -33,3 +34,14 @@ def s3_internal_error() -> AwsError:
 
 def entity_too_large() -> AwsError:
     return AwsError("RequestEntityTooLarge", "The request body is too large.", 413)
+
+
+def header_section_too_large(limit: int) -> AwsError:
+    """A request line and headers past `limit` bytes: S3's `400 RequestHeaderSectionTooLarge`
+    with its `<MaxSizeAllowed>` (S3 allows 8 KiB of headers)."""
+    return S3Error(
+        "RequestHeaderSectionTooLarge",
+        "Your request header section exceeds the maximum allowed size.",
+        400,
+        extra={"MaxSizeAllowed": str(limit)},
+    )
