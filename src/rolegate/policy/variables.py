@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 
 from rolegate.policy.context import RequestContext
-from rolegate.policy.wildcard import glob_to_regex_source
+from rolegate.policy.wildcard import Token
 
 _VARIABLE = re.compile(r"\$\{([^}]*)\}")
 _DEFAULT = re.compile(r"^\s*([^,\s][^,]*?)\s*,\s*'([^']*)'\s*$")
@@ -110,17 +110,17 @@ class Template:
             out.append(value)
         return "".join(out)
 
-    def render_regex_source(self, context: RequestContext) -> str | None:
-        """Regex source where literal policy text keeps its wildcards and substituted text does not."""
-        out: list[str] = []
+    def tokens(self, context: RequestContext) -> tuple[Token, ...] | None:
+        """The text as glob tokens (wildcard.py): the policy's own text keeps its wildcards,
+        `${*}`-style escapes and substituted values do not; None when a variable cannot be resolved.
+        """
+        out: list[Token] = []
         for part in self.parts:
             if isinstance(part, Literal):
-                out.append(
-                    glob_to_regex_source(part.text) if part.is_pattern else re.escape(part.text)
-                )
+                out.append((part.text, part.is_pattern))
                 continue
             value = part.resolve(context)
             if value is None:
                 return None
-            out.append(re.escape(value))
-        return "".join(out)
+            out.append((value, False))
+        return tuple(out)
