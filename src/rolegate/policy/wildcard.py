@@ -22,6 +22,7 @@ in practice. Patterns are parsed once (cached); a list of patterns is sorted int
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -38,6 +39,21 @@ class Segment:
 
     length: int
     pieces: tuple[tuple[int, str], ...]  # (offset, literal text), none of it empty
+    # For a segment of several runs (`a?c`): the segment alone as a regex without stars. It
+    # cannot backtrack beyond the segment's own length, and it scans for places in C.
+    regex: re.Pattern[str] | None = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        regex = None
+        if len(self.pieces) > 1:
+            source: list[str] = []
+            reached = 0
+            for offset, piece in self.pieces:
+                source.append(f".{{{offset - reached}}}{re.escape(piece)}")
+                reached = offset + len(piece)
+            source.append(f".{{{self.length - reached}}}")
+            regex = re.compile("".join(source), re.DOTALL)
+        object.__setattr__(self, "regex", regex)
 
     @property
     def literal(self) -> str | None:
@@ -57,24 +73,17 @@ class Segment:
 
     def find(self, text: str, start: int, stop: int) -> int:
         """The left-most index in [start, stop - length] where the segment matches, else -1."""
-        last = stop - self.length
-        if last < start:
+        if stop - self.length < start:
             return -1
-        pieces = self.pieces
-        if not pieces:  # only `?`: any place fits
+        regex = self.regex
+        if regex is not None:
+            found = regex.search(text, start, stop)
+            return -1 if found is None else found.start()
+        if not self.pieces:  # only `?`: any place fits
             return start
-        offset, first = pieces[0]
-        bound = last + offset + len(first)
-        found = text.find(first, start + offset, bound)
-        if len(pieces) == 1:
-            return found if found < 0 else found - offset
-        rest = pieces[1:]
-        while found >= 0:
-            begin = found - offset
-            if all(text.startswith(piece, begin + at) for at, piece in rest):
-                return begin
-            found = text.find(first, found + 1, bound)
-        return -1
+        offset, piece = self.pieces[0]  # one literal run, maybe with `?` around it
+        found_at = text.find(piece, start + offset, stop - self.length + offset + len(piece))
+        return found_at if found_at < 0 else found_at - offset
 
 
 _EMPTY = Segment(0, ())
