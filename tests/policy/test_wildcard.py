@@ -14,6 +14,7 @@ import time
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from rolegate.policy import variables
 from rolegate.policy.arn import ArnPattern
 from rolegate.policy.wildcard import Glob, Token, any_glob, compile_tokens, fold_case, glob_matches
 
@@ -194,3 +195,31 @@ def test_a_ten_wildcard_pattern_against_a_long_text_takes_linear_time() -> None:
         assert not any_glob([pattern, "B/x*"])(text)
         assert not ArnPattern("arn:aws:s3:::" + pattern).matches("arn:aws:s3:::" + text)
         assert time.perf_counter() - started < 2.0
+
+
+# --- policy variables are found without regexes too ----------------------------------------------------
+
+OLD_VARIABLE = re.compile(r"\$\{([^}]*)\}")
+OLD_DEFAULT = re.compile(r"^\s*([^,\s][^,]*?)\s*,\s*'([^']*)'\s*$")
+VARIABLE_CHARS = "${}ab ,'\t\n:*?"
+
+
+@FAST
+@given(st.text(alphabet=VARIABLE_CHARS, max_size=30))
+def test_variables_are_found_as_the_old_regex_found_them(text: str) -> None:
+    expected = [(m.start(), m.end(), m.group(1)) for m in OLD_VARIABLE.finditer(text)]
+    assert list(variables._variables(text)) == expected
+
+
+@FAST
+@given(st.text(alphabet=VARIABLE_CHARS, max_size=20))
+def test_defaults_are_read_as_the_old_regex_read_them(body: str) -> None:
+    found = OLD_DEFAULT.match(body)
+    assert variables._with_default(body) == (found.groups() if found else None)
+
+
+def test_unclosed_variables_and_long_spaces_take_linear_time() -> None:
+    started = time.perf_counter()
+    assert variables.Template.parse("${" * 50_000).parts == (variables.Literal("${" * 50_000),)
+    assert variables._with_default("a" + " " * 100_000 + "x") is None
+    assert time.perf_counter() - started < 2.0
