@@ -28,6 +28,7 @@ test-security: install
 bench: install
 	$(RUN) python bench/policy_eval.py
 	$(RUN) python bench/sigv4_verify.py
+	$(RUN) python bench/wildcard_bench.py
 	$(RUN) python bench/endpoint_bench.py
 	$(RUN) python bench/endpoint_bench.py --workers 2
 	$(RUN) python bench/s3_bench.py

@@ -461,11 +461,13 @@ def request_auth_text(request: HttpRequest) -> str:
     return next(v for k, v in request.headers if k == b"authorization").decode()
 
 
-def test_scope_is_taken_as_claimed_and_region_checked_separately() -> None:
+def test_scope_is_taken_as_claimed_and_its_region_checked() -> None:
     signer = iam(service="sts", region="eu-west-1")
     request, body = sign(signer, "POST", "https://sts.amazonaws.com/", data=IAM_BODY, headers=FORM)
-    auth = verify(request, digest(body))
+    auth = parse_auth(request)
+    assert auth is not None
     assert (auth.scope.service, auth.scope.region) == ("sts", "eu-west-1")
+    SigV4Verifier(region="eu-west-1").verify(auth, request, SECRET, digest(body), SIGNED_AT)
     check_region(auth, "eu-west-1")
     with pytest.raises(AwsError) as caught:
         check_region(auth, "us-east-1")
@@ -473,6 +475,9 @@ def test_scope_is_taken_as_claimed_and_region_checked_separately() -> None:
     assert (
         caught.value.message == "Credential should be scoped to a valid region, not 'eu-west-1'. "
     )
+    # The verifier of a us-east-1 server refuses it the same way, before the signature.
+    refusal = refused(request, digest(body))
+    assert (refusal.code, refusal.message) == (caught.value.code, caught.value.message)
     with pytest.raises(AwsError) as caught:
         check_service(auth, "iam")
     assert caught.value.message == "Credential should be scoped to correct service: 'iam'. "
@@ -490,10 +495,22 @@ def test_scope_is_taken_as_claimed_and_region_checked_separately() -> None:
     )
 
 
-def test_empty_region_verifies() -> None:
+def test_iam_is_signed_for_us_east_1_whatever_the_server_region() -> None:
+    request, body = sign(iam(), "POST", "https://iam.amazonaws.com/", data=IAM_BODY, headers=FORM)
+    auth = parse_auth(request)
+    assert auth is not None
+    SigV4Verifier(region="eu-west-1").verify(auth, request, SECRET, digest(body), SIGNED_AT)
+
+
+def test_an_empty_region_is_refused() -> None:
+    # AWS answers "Credential should be scoped to a valid region." (sigv4_errors.wrong_region).
     signer = iam(region="")
     request, body = sign(signer, "POST", "https://iam.amazonaws.com/", data=IAM_BODY, headers=FORM)
-    assert verify(request, digest(body)).scope.region == ""
+    refusal = refused(request, digest(body))
+    assert (refusal.code, refusal.message) == (
+        "SignatureDoesNotMatch",
+        "Credential should be scoped to a valid region. ",
+    )
 
 
 # --- time ----------------------------------------------------------------------------------------

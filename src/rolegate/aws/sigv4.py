@@ -39,6 +39,7 @@ from rolegate.aws.sigv4_canonical import (
 )
 
 __all__ = [
+    "GLOBAL_REGION",
     "CredentialScope",
     "HttpRequest",
     "SigV4Verifier",
@@ -49,6 +50,7 @@ __all__ = [
     "service_of",
 ]
 
+GLOBAL_REGION = "us-east-1"  # IAM's signing region, and the verifier's default
 _CACHE_LIMIT = 4096  # entries in each cache; past it the cache starts afresh
 _SCOPES: dict[str, CredentialScope] = {}
 # Any of these makes a request presigned.
@@ -297,16 +299,17 @@ def check_service(auth: SignedAuth, expected_service: str) -> None:
 class SigV4Verifier:
     """Checks signatures; holds bounded caches of signing keys and signed-header lists only."""
 
-    __slots__ = ("_headers", "_keys", "_max_skew")
+    __slots__ = ("_headers", "_keys", "_max_skew", "_region")
 
-    def __init__(self, max_skew_seconds: int = 900) -> None:
+    def __init__(self, max_skew_seconds: int = 900, region: str = GLOBAL_REGION) -> None:
         self._max_skew = max_skew_seconds
+        self._region = region  # the server's: S3 and STS requests must be signed for it
         # (secret, date, region, service) -> (signing key, its HMAC inner and outer hash states)
         self._keys: dict[tuple[str, str, str, str], tuple[bytes, Any, Any]] = {}
         self._headers: dict[tuple[str, ...], tuple[list[bytes], bytes]] = {}
 
     def __repr__(self) -> str:
-        return f"SigV4Verifier(max_skew_seconds={self._max_skew})"
+        return f"SigV4Verifier(max_skew_seconds={self._max_skew}, region={self._region!r})"
 
     def signing_key(self, secret: str, date: str, region: str, service: str) -> bytes:
         """HMAC chain secret -> date -> region -> service -> aws4_request, cached per scope."""
@@ -349,6 +352,12 @@ class SigV4Verifier:
         scope = auth.scope
         service = scope.service
         s3 = service == "s3"
+        # The signing key is derived from the region, so a signature for another region is one
+        # for another endpoint; AWS refuses it before looking at the signature. IAM is global
+        # and signed for us-east-1 (IAM/latest/UserGuide/create-signed-request.html).
+        expected = GLOBAL_REGION if service == "iam" else self._region
+        if scope.region != expected:
+            raise err.wrong_region(service, scope.region, expected, auth.presigned)
         date_text = auth.amz_date_text
         if scope.date != date_text[:8]:
             raise err.scope_date_mismatch(service, scope.date, date_text, auth.presigned)
@@ -392,7 +401,7 @@ class SigV4Verifier:
 
     def _signed_headers(self, signed: tuple[str, ...], service: str) -> tuple[list[bytes], bytes]:
         names = [name.lower().encode("latin-1") for name in signed]
-        if b"host" not in names and b":authority" not in names:
+        if b"host" not in names:
             raise err.host_not_signed(service)
         found = (names, ";".join(signed).encode("latin-1"))
         if len(self._headers) >= _CACHE_LIMIT:

@@ -191,17 +191,26 @@ def credential_terminator(
 
 def wrong_region(service: str, region: str, expected: str, presigned: bool) -> AwsError:
     if _s3(service):
+        from rolegate.aws.s3.errors import S3Error  # noqa: PLC0415 - s3.errors imports us
+
         # [seen] https://github.com/aws/aws-sdk-js/issues/986 and
-        # https://github.com/ai-dock/comfyui/issues/34 (query form)
+        # https://github.com/ai-dock/comfyui/issues/34 (query form); S3 names the region it
+        # expects in <Region>: [seen] https://github.com/minio/minio-go/issues/677 (header form;
+        # the query form's element is [unconfirmed]).
+        where = {"Region": expected}
         if presigned:
-            return _query_error(
+            return S3Error(
+                "AuthorizationQueryParametersError",
                 f"Error parsing the X-Amz-Credential parameter; the region '{region}' is wrong; "
-                f"expecting '{expected}'"
+                f"expecting '{expected}'",
+                400,
+                extra=where,
             )
-        return AwsError(
+        return S3Error(
             "AuthorizationHeaderMalformed",
             f"{_MALFORMED}the region '{region}' is wrong; expecting '{expected}'",
             400,
+            extra=where,
         )
     # [seen] https://github.com/rusoto/rusoto/issues/1870 (the trailing space is AWS's); the
     # short form for an empty region is [seen] in https://github.com/namecheap/node-vault-client/issues/25
@@ -251,6 +260,12 @@ def headers_not_signed() -> AwsError:
 
 
 def host_not_signed(service: str) -> AwsError:
+    """SignedHeaders without `host`. SigV4 signs the Host header always
+    (IAM/latest/UserGuide/create-signed-request.html: "The host header must be included as a
+    signed header"); for S3 it names the bucket of a virtual-hosted request, so leaving it out
+    would let one signature serve any bucket. `:authority` stands for it only in HTTP/2, which
+    rolegate does not speak, so it does not count.
+    """
     if _s3(service):
         return headers_not_signed()
     # Text [seen] https://github.com/aws/aws-sdk-php/issues/2469; code [unconfirmed]

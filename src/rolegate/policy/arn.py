@@ -8,10 +8,9 @@ matched on its own, so a wildcard never crosses a colon there — unlike `String
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
-from rolegate.policy.wildcard import glob_to_regex_source
+from rolegate.policy.wildcard import Matcher, any_glob, has_wildcard
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,44 +39,58 @@ def split_arn(text: str) -> tuple[str, ...] | None:
     return parts if len(parts) == 6 else None
 
 
-def _component_source(component: str) -> str:
-    """Regex source for one of the first five components: its wildcards stop at a colon."""
-    return glob_to_regex_source(component, any_char="[^:]")
-
-
-def arn_pattern_source(pattern: str) -> str | None:
-    """One regex source for a whole ArnLike value, or None when it has fewer than six components.
-
-    The first five components cannot hold a colon, so they line up with the request ARN's first
-    five; the resource component takes the rest, its own colons included.
-    """
-    components = split_arn(pattern)
-    if components is None:
-        return None
-    head = [_component_source(component) for component in components[:5]]
-    return ":".join([*head, glob_to_regex_source(components[5])])
-
-
 class ArnPattern:
-    """A compiled ArnLike/ArnEquals value (or several, any of which may match): one regex.
+    """A compiled ArnLike/ArnEquals value (or several, any of which may match).
 
-    Matching each component on its own would cost six regex calls; one anchored regex whose
-    wildcards cannot cross a colon outside the resource component gives the same answer.
+    Each value is split into its six components and each component is a glob of its own, matched
+    against the same component of the request's ARN: a wildcard cannot cross a colon except in the
+    resource component, which takes the rest of the ARN. Most values have wildcards only in the
+    resource (`arn:aws:iam::111122223333:role/app-*`): for those, matching the whole ARN against
+    the whole value as one glob is the same test (the five colons of the literal head pin the
+    components), so they share one `any_glob` (a prefix test for the example). The others are
+    matched component by component.
     """
 
-    __slots__ = ("regex",)
+    __slots__ = ("matches",)
 
     def __init__(self, *patterns: str) -> None:
-        sources = []
-        for pattern in patterns:
-            source = arn_pattern_source(pattern)
-            if source is None:
+        whole: list[str] = []
+        split: list[tuple[tuple[int, Matcher], ...]] = []
+        for pattern in dict.fromkeys(patterns):
+            components = split_arn(pattern)
+            if components is None:
                 raise ValueError(f"not an ARN pattern: {pattern!r}")
-            sources.append(f"(?:{source})")
-        self.regex = re.compile("|".join(sources) or "(?!)", re.DOTALL)
+            if not any(has_wildcard(component) for component in components[:5]):
+                whole.append(pattern)
+                continue
+            split.append(
+                tuple(
+                    (index, any_glob((component,)))
+                    for index, component in enumerate(components)
+                    if component != "*"
+                )
+            )
+        by_text = any_glob(whole)
+        if not split:
+            self.matches: Matcher = by_text
+            return
+        by_component = tuple(split)
 
-    def matches(self, arn: str) -> bool:
-        return self.regex.fullmatch(arn) is not None
+        def matches(arn: str) -> bool:
+            if by_text(arn):
+                return True
+            parts = arn.split(":", 5)
+            if len(parts) != 6:
+                return False
+            for checks in by_component:
+                for index, test in checks:
+                    if not test(parts[index]):
+                        break
+                else:
+                    return True
+            return False
+
+        self.matches = matches
 
 
 def is_arn_shaped(text: str) -> bool:

@@ -1,4 +1,4 @@
-"""Compiled Action and Resource matchers: one anchored regex per list, built once per statement.
+"""Compiled Action and Resource matchers: one glob set per list (wildcard.py), built once.
 
 UG/reference_policies_elements_action.html: actions match case-insensitively, `*` and `?` anywhere.
 UG/reference_policies_elements_resource.html: resources match case-sensitively; `*` spans any
@@ -9,32 +9,33 @@ matches nothing (UG/reference_policies_variables.html).
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from rolegate.policy.context import RequestContext
 from rolegate.policy.variables import Template, Variable
-from rolegate.policy.wildcard import any_glob_regex
+from rolegate.policy.wildcard import Matcher, any_glob, compile_tokens, fold_case
 
 
 @dataclass(frozen=True, slots=True)
 class ActionMatcher:
-    regex: re.Pattern[str]
+    """Case-insensitive: patterns are case-folded once, the action per call."""
+
+    test: Matcher
     patterns: tuple[str, ...]
 
     @classmethod
     def compile(cls, patterns: list[str]) -> ActionMatcher:
-        return cls(any_glob_regex(patterns, ignore_case=True), tuple(patterns))
+        return cls(any_glob(fold_case(p) for p in patterns), tuple(patterns))
 
     def matches(self, action: str) -> bool:
-        return self.regex.fullmatch(action) is not None
+        return self.test(fold_case(action))
 
 
 @dataclass(frozen=True, slots=True)
 class ResourceMatcher:
-    """Fixed patterns share one regex; patterns with variables are kept as templates."""
+    """Fixed patterns share one test; patterns with variables are kept as templates."""
 
-    fixed: re.Pattern[str] | None
+    fixed: Matcher | None
     templates: tuple[Template, ...]
     patterns: tuple[str, ...]
 
@@ -43,8 +44,8 @@ class ResourceMatcher:
         parsed = [Template.parse(p, substitute=substitute) for p in patterns]
         fixed = [p for p, t in zip(patterns, parsed, strict=True) if not t.has_variables]
         templates = tuple(t for t in parsed if t.has_variables)
-        regex = any_glob_regex(fixed) if fixed else None
-        return cls(regex, templates, tuple(patterns))
+        test = any_glob(fixed) if fixed else None
+        return cls(test, templates, tuple(patterns))
 
     @property
     def variable_names(self) -> tuple[str, ...]:
@@ -64,10 +65,11 @@ class ResourceMatcher:
         return "*" in self.patterns
 
     def matches(self, resource: str, context: RequestContext) -> bool:
-        if self.fixed is not None and self.fixed.fullmatch(resource) is not None:
+        if self.fixed is not None and self.fixed(resource):
             return True
         for template in self.templates:
-            source = template.render_regex_source(context)
-            if source is not None and re.fullmatch(source, resource, re.DOTALL) is not None:
+            # Substituted values are literal text: `*` in a user name is no wildcard.
+            tokens = template.tokens(context)
+            if tokens is not None and compile_tokens(tokens).matches(resource):
                 return True
         return False

@@ -5,7 +5,7 @@ A large policy set holds many statements for the same action (every S3 statement
 wildcard is a prefix of it. So each fixed Resource pattern is filed under that literal prefix, in
 one table per prefix length: a request looks its resource's first n characters up in each table
 and matches in full only the patterns found. A pattern without wildcards is its own prefix, so it
-sits in a table keyed by the whole resource and a hit needs no regex at all. Statements that list
+sits in a table keyed by the whole resource and a hit needs no glob match at all. Statements that list
 the same pattern (the same bucket in ten policies) share its one match.
 
 Statements sharing a resource test often differ only by a condition value (one statement per team
@@ -22,9 +22,8 @@ decision cache.
 
 from __future__ import annotations
 
-import re
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -32,7 +31,7 @@ from rolegate.policy.conditions import ConditionBlock, ConditionOperator
 from rolegate.policy.context import RequestContext
 from rolegate.policy.decision import KeyReport
 from rolegate.policy.matchers import ResourceMatcher
-from rolegate.policy.wildcard import glob_regex, has_wildcard
+from rolegate.policy.wildcard import Glob, Matcher, has_wildcard
 
 if TYPE_CHECKING:
     from rolegate.policy.compiled import Statement
@@ -44,8 +43,6 @@ INDEX_THRESHOLD = 6
 # Statements of one bucket that must test the same key before they are filed by its values:
 # from two such statements on, a dict lookup is cheaper than running their conditions (measured).
 VALUE_INDEX_THRESHOLD = 2
-
-FullMatch = Callable[[str], re.Match[str] | None]
 
 
 def literal_prefix(pattern: str) -> str:
@@ -150,9 +147,9 @@ class Bucket:
                 found.extend(filed)
 
 
-# (prefix length, literal prefix -> (the bound `fullmatch` of a pattern, the statements listing
+# (prefix length, literal prefix -> (the bound `matches` of a pattern, the statements listing
 # it)), by increasing length.
-PrefixTables = tuple[tuple[int, dict[str, tuple[tuple[FullMatch, Bucket], ...]]], ...]
+PrefixTables = tuple[tuple[int, dict[str, tuple[tuple[Matcher, Bucket], ...]]], ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,7 +187,7 @@ class ActionSlice:
         if indexable < INDEX_THRESHOLD:
             return cls(statements, statements, None, {}, (), False, variable_resources)
         exact: dict[str, Bucket] = {}
-        by_length: dict[int, dict[str, list[tuple[FullMatch, Bucket]]]] = defaultdict(
+        by_length: dict[int, dict[str, list[tuple[Matcher, Bucket]]]] = defaultdict(
             lambda: defaultdict(list)
         )
         for pattern, group in by_pattern.items():
@@ -199,7 +196,7 @@ class ActionSlice:
                 exact[pattern] = bucket
                 continue
             prefix = literal_prefix(pattern)
-            by_length[len(prefix)][prefix].append((glob_regex(pattern).fullmatch, bucket))
+            by_length[len(prefix)][prefix].append((Glob.of(pattern).matches, bucket))
         tables = tuple(
             (length, {prefix: tuple(groups) for prefix, groups in table.items()})
             for length, table in sorted(by_length.items())
@@ -237,8 +234,8 @@ class ActionSlice:
             groups = table.get(resource[:length])
             if groups is None:
                 continue
-            for fullmatch, bucket in groups:
-                if fullmatch(resource) is not None:
+            for matches, bucket in groups:
+                if matches(resource):
                     bucket.collect(context, found, considered)
                     hits += 1
         if hits > 1:

@@ -12,14 +12,12 @@ A substituted value is literal text: wildcard characters inside a context value 
 
 from __future__ import annotations
 
-import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from rolegate.policy.context import RequestContext
-from rolegate.policy.wildcard import glob_to_regex_source
+from rolegate.policy.wildcard import Token
 
-_VARIABLE = re.compile(r"\$\{([^}]*)\}")
-_DEFAULT = re.compile(r"^\s*([^,\s][^,]*?)\s*,\s*'([^']*)'\s*$")
 _ESCAPES = {"*": "*", "?": "?", "$": "$"}
 
 
@@ -52,12 +50,51 @@ class Variable:
 Part = Literal | Variable
 
 
+def _with_default(body: str) -> tuple[str, str] | None:
+    """`key, 'default'` (spaces allowed around each) as (key, default), else None.
+
+    String methods, not a regex: `\\s*([^,\\s][^,]*?)\\s*,` tried every split of a long run of
+    spaces, quadratic in a policy's length (issue 10: no input may make matching slow).
+    """
+    before, comma, after = body.partition(",")
+    name = before.strip()
+    quoted = after.strip()
+    if (
+        not comma
+        or not name
+        or len(quoted) < 2
+        or quoted[0] != "'"
+        or quoted[-1] != "'"
+        or "'" in quoted[1:-1]
+    ):
+        return None
+    return name, quoted[1:-1]
+
+
+def _variables(text: str) -> Iterator[tuple[int, int, str]]:
+    """(start, end, body) of each `${body}` in `text`, left to right, `body` without `}`.
+
+    Each `${` runs to the first `}` after it; when none is left, no later `${` has one either,
+    so the scan stops (the regex `\\$\\{([^}]*)\\}` rescanned the rest from every `${`).
+    """
+    position = 0
+    while True:
+        start = text.find("${", position)
+        if start < 0:
+            return
+        end = text.find("}", start + 2)
+        if end < 0:
+            return
+        yield start, end + 1, text[start + 2 : end]
+        position = end + 1
+
+
 def _parse_variable(body: str) -> Part | None:
     if body in _ESCAPES:
         return Literal(_ESCAPES[body], is_pattern=False)
-    with_default = _DEFAULT.match(body)
+    with_default = _with_default(body)
     if with_default:
-        name, default = with_default.group(1), with_default.group(2)
+        name, default = with_default
     else:
         name, default = body.strip(), None
     if not name or any(c.isspace() for c in name):
@@ -77,14 +114,14 @@ class Template:
             return cls((Literal(text),))
         parts: list[Part] = []
         position = 0
-        for found in _VARIABLE.finditer(text):
-            part = _parse_variable(found.group(1))
+        for start, end, body in _variables(text):
+            part = _parse_variable(body)
             if part is None:
                 continue  # not a variable AWS recognises: the text stays literal
-            if found.start() > position:
-                parts.append(Literal(text[position : found.start()]))
+            if start > position:
+                parts.append(Literal(text[position:start]))
             parts.append(part)
-            position = found.end()
+            position = end
         if position < len(text):
             parts.append(Literal(text[position:]))
         return cls(tuple(parts))
@@ -110,17 +147,17 @@ class Template:
             out.append(value)
         return "".join(out)
 
-    def render_regex_source(self, context: RequestContext) -> str | None:
-        """Regex source where literal policy text keeps its wildcards and substituted text does not."""
-        out: list[str] = []
+    def tokens(self, context: RequestContext) -> tuple[Token, ...] | None:
+        """The text as glob tokens (wildcard.py): the policy's own text keeps its wildcards,
+        `${*}`-style escapes and substituted values do not; None when a variable cannot be resolved.
+        """
+        out: list[Token] = []
         for part in self.parts:
             if isinstance(part, Literal):
-                out.append(
-                    glob_to_regex_source(part.text) if part.is_pattern else re.escape(part.text)
-                )
+                out.append((part.text, part.is_pattern))
                 continue
             value = part.resolve(context)
             if value is None:
                 return None
-            out.append(re.escape(value))
-        return "".join(out)
+            out.append((value, False))
+        return tuple(out)

@@ -48,7 +48,7 @@ class RolegateApp:
         self.store = open_metadata_store(config.data_dir, shared=config.shares_data_dir)
         tokens = SessionTokens(self.store.server_secret(SESSION_TOKEN_KEY))
         authorizer = Authorizer(self.store)
-        authenticator = Authenticator(self.store, tokens)
+        authenticator = Authenticator(self.store, tokens, config.region)
         self.audit = AuditLog(config.data_dir)
         self._clock_offset = timedelta(seconds=config.clock_offset_seconds)
         self.endpoints: dict[str, QueryEndpoint] = {

@@ -31,10 +31,10 @@ def missing_authentication() -> AwsError:
 
 
 class Authenticator:
-    def __init__(self, store: MetadataStore, tokens: SessionTokens) -> None:
+    def __init__(self, store: MetadataStore, tokens: SessionTokens, region: str) -> None:
         self._store = store
         self._tokens = tokens
-        self.verifier = SigV4Verifier()
+        self.verifier = SigV4Verifier(region=region)
         # A session's principal (its role's tags merged with the session's) until IAM changes.
         self._session_callers: DerivedCache[str, Caller] = DerivedCache(store)
 

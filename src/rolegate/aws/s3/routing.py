@@ -137,7 +137,12 @@ def _as_tuple(base_hosts: Sequence[str]) -> tuple[str, ...]:
 
 # AWS's own endpoints: s3.amazonaws.com, s3.us-east-1.amazonaws.com, s3-us-west-2.amazonaws.com,
 # s3.dualstack.eu-west-1.amazonaws.com, s3-accelerate.amazonaws.com, .amazonaws.com.cn in China.
-_AWS_ENDPOINT = re.compile(r"(?:(?P<bucket>.+)\.)?s3(?:[.-][a-z0-9-]+)*\.amazonaws\.com(?:\.cn)?")
+# Each `.` or `-` after "s3" starts a run of letters and digits: with `-` allowed in the runs too
+# (as it once was), "s3-a-a-a...-a!" could be split 2^n ways and the Host header of one
+# unauthenticated request stalled the worker (issue 10). A DNS name has at most 253 characters
+# (RFC 1035), so a longer Host is not one of these and is not matched at all.
+_AWS_ENDPOINT = re.compile(r"(?:(?P<bucket>.+)\.)?s3(?:[.-][a-z0-9]+)*\.amazonaws\.com(?:\.cn)?")
+_MAX_DNS_NAME = 253
 
 
 @lru_cache(maxsize=512)  # a server sees few distinct Host values; the cache is bounded anyway
@@ -152,6 +157,8 @@ def _bucket_of_host(host: str, base_hosts: tuple[str, ...]) -> str | None:
             return None
         if candidate.endswith("." + base):
             return candidate[: -len(base) - 1]
+    if len(bare) > _MAX_DNS_NAME:
+        return None
     found = _AWS_ENDPOINT.fullmatch(bare)
     return found.group("bucket") if found is not None else None
 

@@ -31,15 +31,16 @@ _SEPARATORS = 5  # six components: arn:partition:service:region:account:resource
 class _ArnTemplate:
     """An ARN value holding variables or `${*}`-style escapes, compiled component by component."""
 
-    __slots__ = ("_exact", "_filled", "_patterns")
+    __slots__ = ("_filled", "_fixed")
 
     def __init__(self, components: tuple[PatternTemplate, ...]) -> None:
-        # Components without variables are prepared now: plain text is compared as text, patterns
-        # are compiled, and `*` alone matches any component so it needs no check. Components
+        # Components without variables are prepared now (a `*` alone needs no check); components
         # with variables are filled in per request.
-        fixed = [(i, c) for i, c in enumerate(components) if not c.variables and c.texts != ("*",)]
-        self._exact = tuple((i, "".join(map(str, c.texts))) for i, c in fixed if c.sources is None)
-        self._patterns = tuple((i, c.fixed_regex()) for i, c in fixed if c.sources is not None)
+        self._fixed = tuple(
+            (i, c.fixed_matcher())
+            for i, c in enumerate(components)
+            if not c.variables and not c.matches_anything
+        )
         self._filled = tuple((i, c) for i, c in enumerate(components) if c.variables)
 
     @classmethod
@@ -50,11 +51,8 @@ class _ArnTemplate:
         return cls(tuple(PatternTemplate.of(group) for group in groups))
 
     def matches(self, arn: tuple[str, ...], context: RequestContext) -> bool:
-        for index, text in self._exact:
-            if arn[index] != text:
-                return False
-        for index, regex in self._patterns:
-            if regex.fullmatch(arn[index]) is None:
+        for index, test in self._fixed:
+            if not test(arn[index]):
                 return False
         return all(component.matches(arn[index], context) for index, component in self._filled)
 
@@ -72,9 +70,9 @@ def _test(fixed: ArnPattern | None, templated: tuple[_ArnTemplate, ...]) -> Valu
     if not templated:
         if fixed is None:
             return lambda value, context: False
-        # The common case: every value of the key in one regex, no per-value loop.
-        fullmatch = fixed.regex.fullmatch
-        return lambda value, context: fullmatch(value) is not None
+        # The common case: every value of the key in one pattern set, no per-value loop.
+        matches = fixed.matches
+        return lambda value, context: matches(value)
 
     def test(value: str, context: RequestContext) -> bool:
         if fixed is not None and fixed.matches(value):

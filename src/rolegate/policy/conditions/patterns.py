@@ -9,80 +9,54 @@ the policy text are wildcards.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
-from functools import lru_cache
 
-from rolegate.policy.context import RequestContext
-from rolegate.policy.variables import Literal, Part, Variable
-from rolegate.policy.wildcard import glob_to_regex_source, has_wildcard
-
-
-@lru_cache(maxsize=4096)
-def cached_regex(source: str) -> re.Pattern[str]:
-    """A compiled DOTALL regex for a filled-in pattern: the same values recur across requests."""
-    return re.compile(source, re.DOTALL)
+from rolegate.policy.context import EMPTY_CONTEXT, RequestContext
+from rolegate.policy.variables import Literal, Part, Template, Variable
+from rolegate.policy.wildcard import Matcher, any_glob, compile_tokens, has_wildcard
 
 
 @dataclass(frozen=True, slots=True)
 class PatternTemplate:
     """Policy text with variables, prepared so that a request only fills in the variables.
 
-    `sources` holds the regex source of the literal text, converted once; it is None when the text
-    has no wildcard, and the filled-in text is then compared as it is, without a regex.
+    `wildcards` says whether the policy's own text holds a `*` or `?`: without one the filled-in
+    text is compared as it is. With one, the filled-in text is matched as a glob (wildcard.py,
+    linear in the text) in which only the policy's own characters are wildcards.
     """
 
-    texts: tuple[str | Variable, ...]
-    sources: tuple[str | Variable, ...] | None
+    template: Template
+    wildcards: bool
 
     @classmethod
     def of(cls, parts: tuple[Part, ...]) -> PatternTemplate:
-        texts: list[str | Variable] = []
-        sources: list[str | Variable] = []
-        wildcards = False
-        for part in parts:
-            if isinstance(part, Variable):
-                texts.append(part)
-                sources.append(part)
-                continue
-            texts.append(part.text)
-            if part.is_pattern:
-                wildcards = wildcards or has_wildcard(part.text)
-                sources.append(glob_to_regex_source(part.text))
-            else:  # `${*}`, `${?}`, `${$}`: literal characters
-                sources.append(re.escape(part.text))
-        return cls(tuple(texts), tuple(sources) if wildcards else None)
+        wildcards = any(
+            isinstance(part, Literal) and part.is_pattern and has_wildcard(part.text)
+            for part in parts
+        )
+        return cls(Template(parts), wildcards)
 
     @property
     def variables(self) -> bool:
-        return any(isinstance(text, Variable) for text in self.texts)
+        return bool(self.template.variable_names)
 
-    def fixed_regex(self) -> re.Pattern[str]:
-        """The compiled pattern of a template without variables."""
-        if self.sources is None:
-            return cached_regex(re.escape("".join(t for t in self.texts if isinstance(t, str))))
-        return cached_regex("".join(s for s in self.sources if isinstance(s, str)))
+    @property
+    def matches_anything(self) -> bool:
+        """A lone `*`: every text matches."""
+        parts = self.template.parts
+        return len(parts) == 1 and parts[0] == Literal("*")
 
-    def _fill(
-        self, pieces: tuple[str | Variable, ...], context: RequestContext, escape: bool
-    ) -> str | None:
-        out: list[str] = []
-        for piece in pieces:
-            if isinstance(piece, str):
-                out.append(piece)
-                continue
-            value = piece.resolve(context)
-            if value is None:
-                return None
-            out.append(re.escape(value) if escape else value)
-        return "".join(out)
+    def fixed_matcher(self) -> Matcher:
+        """The test of a template without variables."""
+        tokens = self.template.tokens(EMPTY_CONTEXT)
+        return any_glob((tokens,) if tokens is not None else ())
 
     def matches(self, text: str, context: RequestContext) -> bool:
         """Whether `text` matches; False when a variable cannot be resolved (it matches nothing)."""
-        if self.sources is None:
-            return self._fill(self.texts, context, escape=False) == text
-        source = self._fill(self.sources, context, escape=True)
-        return source is not None and cached_regex(source).fullmatch(text) is not None
+        if not self.wildcards:
+            return self.template.render(context) == text
+        tokens = self.template.tokens(context)
+        return tokens is not None and compile_tokens(tokens).matches(text)
 
 
 def split_literals(parts: tuple[Part, ...], separator: str, limit: int) -> list[tuple[Part, ...]]:

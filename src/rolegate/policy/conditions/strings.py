@@ -5,24 +5,21 @@ and case-sensitive, `StringEqualsIgnoreCase` ignores case, `StringLike` is case-
 and `?` anywhere. UG/reference_policies_variables.html: their values may hold policy variables;
 a variable that cannot be resolved makes its value match nothing.
 
-Values without variables are compiled once: a set for the equality tests, one alternation regex
-for all the patterns of `StringLike`. Only values with variables are rendered per request.
+Values without variables are compiled once: a set for the equality tests, one glob set
+for all the patterns of `StringLike` (wildcard.any_glob). Only values with variables are rendered per request.
 """
 
 from __future__ import annotations
-
-import re
 
 from rolegate.policy.context import EMPTY_CONTEXT, RequestContext
 from rolegate.policy.errors import Problem
 from rolegate.policy.kinds import PolicyVersion
 from rolegate.policy.variables import Template
+from rolegate.policy.wildcard import Matcher, any_glob
 
 from .operators import Comparison, OperatorSpec
 from .patterns import PatternTemplate
 from .values import CompiledValues, PolicyValue, ValueTest
-
-_NEVER = re.compile("(?!)")
 
 
 def parse_templates(
@@ -77,17 +74,16 @@ def _equals_ignore_case(fixed: frozenset[str], variable: tuple[Template, ...]) -
     return test
 
 
-def _like(fixed: re.Pattern[str] | None, variable: tuple[PatternTemplate, ...]) -> ValueTest:
+def _like(fixed: Matcher, variable: tuple[PatternTemplate, ...]) -> ValueTest:
     if not variable:
-        pattern = fixed or _NEVER
 
         def test_fixed(value: str, context: RequestContext) -> bool:
-            return pattern.fullmatch(value) is not None
+            return fixed(value)
 
         return test_fixed
 
     def test(value: str, context: RequestContext) -> bool:
-        if fixed is not None and fixed.fullmatch(value) is not None:
+        if fixed(value):
             return True
         # A template with a variable without a value is like nothing.
         return any(template.matches(value, context) for template in variable)
@@ -95,12 +91,10 @@ def _like(fixed: re.Pattern[str] | None, variable: tuple[PatternTemplate, ...]) 
     return test
 
 
-def _alternation(templates: list[Template]) -> re.Pattern[str] | None:
-    sources = {template.render_regex_source(EMPTY_CONTEXT) for template in templates}
-    found = sorted(source for source in sources if source is not None)
-    if not found:
-        return None
-    return re.compile("|".join(f"(?:{source})" for source in found), re.DOTALL)
+def _alternation(templates: list[Template]) -> Matcher:
+    """One test for the values without variables (their `${*}`-style escapes stay literal)."""
+    tokens = (template.tokens(EMPTY_CONTEXT) for template in templates)
+    return any_glob(found for found in tokens if found is not None)
 
 
 def _fixed_texts(templates: list[Template]) -> list[str]:
