@@ -157,20 +157,29 @@ def parse_auth(request: HttpRequest, default_service: str | None = None) -> Sign
 
 
 def service_of(request: HttpRequest) -> str | None:
-    """The service in the credential scope, or None; cheap enough to route on before parsing."""
-    credential = None
+    """The service in the credential scope, or None; cheap enough to route on before parsing.
+
+    It reads the Credential exactly as `parse_auth` will (the first `Credential=` token of the
+    header, or the decoded X-Amz-Credential of a presigned query), so the endpoint a request is
+    routed to is the one its signature names. A cheaper look at the raw bytes once let
+    `X-Amz-%43redential=` (the same canonical query, so the same signature) or an
+    `XCredential=` token route a presigned STS GetCallerIdentity URL to S3 as ListBuckets.
+    """
+    credential: str | None = None
     authorization = dict(request.headers).get(b"authorization")
     if authorization is not None:
-        start = authorization.find(b"Credential=")
-        if start >= 0:
-            credential = authorization[start + 11 :].replace(b",", b" ").split(b" ", 1)[0]
-    elif b"X-Amz-Credential=" in request.query_string:
-        found = decode_query(request.query_string).get("X-Amz-Credential")
-        credential = found.encode() if found is not None else None
+        for token in authorization.decode("latin-1").replace(",", " ").split()[1:]:
+            if token.startswith("Credential="):
+                credential = token[11:]
+                break
+    else:
+        query = request.query_string
+        if query and (b"X-Amz-" in query or b"Signature=" in query):
+            credential = decode_query(query).get("X-Amz-Credential")
     if credential is None:
         return None
-    parts = credential.split(b"/")
-    return parts[-2].decode("latin-1") if len(parts) >= 5 and parts[-1] == b"aws4_request" else None
+    parts = credential.split("/")
+    return parts[-2] if len(parts) >= 5 and parts[-1] == TERMINATOR else None
 
 
 def _header_value(table: dict[bytes, bytes], name: bytes) -> str | None:
