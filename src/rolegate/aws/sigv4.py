@@ -56,6 +56,7 @@ _SCOPES: dict[str, CredentialScope] = {}
 # Any of these makes a request presigned.
 _QUERY_AUTH_KEYS = ("X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Signature")
 _QUERY_REQUIRED = (*_QUERY_AUTH_KEYS, "X-Amz-Date", "X-Amz-SignedHeaders")
+_USUAL_START = (ALGORITHM + " Credential=").encode()
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,9 +169,15 @@ def service_of(request: HttpRequest) -> str | None:
     credential: str | None = None
     authorization = dict(request.headers).get(b"authorization")
     if authorization is not None:
-        for token in authorization.decode("latin-1").replace(",", " ").split()[1:]:
-            if token.startswith("Credential="):
-                credential = token[11:]
+        # Token by token as parse_auth reads them (commas and whitespace alike), the first
+        # `Credential=` winning; the algorithm before them is parse_auth's to judge.
+        if authorization[:28] == _USUAL_START:  # then the first token is the Credential
+            tokens = authorization[17:].replace(b",", b" ").split(None, 1)[:1]
+        else:
+            tokens = authorization.replace(b",", b" ").split()[1:]
+        for token in tokens:
+            if token[:11] == b"Credential=":
+                credential = token[11:].decode("latin-1")
                 break
     else:
         query = request.query_string
