@@ -416,10 +416,13 @@ class SigV4Verifier:
             raise err.content_sha256_mismatch()
 
     def _signed_headers(self, signed: tuple[str, ...], service: str) -> tuple[list[bytes], bytes]:
-        names = [name.lower().encode("latin-1") for name in signed]
+        # UTF-8, not latin-1: a presigned X-Amz-SignedHeaders is percent-decoded as UTF-8 and
+        # may name `€`, which latin-1 cannot encode (a 500 once). No header on the wire has such
+        # a name, so the signature simply does not match.
+        names = [name.lower().encode("utf-8") for name in signed]
         if b"host" not in names:
             raise err.host_not_signed(service)
-        found = (names, ";".join(signed).encode("latin-1"))
+        found = (names, ";".join(signed).encode("utf-8"))
         if len(self._headers) >= _CACHE_LIMIT:
             self._headers.clear()
         self._headers[signed] = found
