@@ -52,6 +52,12 @@ __all__ = [
 
 GLOBAL_REGION = "us-east-1"  # IAM's signing region, and the verifier's default
 _CACHE_LIMIT = 4096  # entries in each cache; past it the cache starts afresh
+# Longest credential / signed-header list kept in a cache. Both are read before the signature is
+# checked, so an entry's size is the sender's choice: 4,096 credentials of 15 KiB each held
+# 120 MB per worker for anyone, and 4,096 signed-header lists of 7,000 names 390 MB for anyone who
+# knows an access key id. Real ones are ~60 and ~100-300 characters; longer ones are parsed anew.
+_CACHED_CREDENTIAL_MAX = 128
+_CACHED_SIGNED_HEADERS_MAX = 1024
 _SCOPES: dict[str, CredentialScope] = {}
 # Any of these makes a request presigned.
 _QUERY_AUTH_KEYS = ("X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Signature")
@@ -286,9 +292,10 @@ def _parse_credential(credential: str, service: str | None, presigned: bool) -> 
     if terminator != TERMINATOR:
         raise err.credential_terminator(scope_service, credential, terminator, presigned)
     scope = CredentialScope(key_id, day, region, scope_service)
-    if len(_SCOPES) >= _CACHE_LIMIT:
-        _SCOPES.clear()
-    _SCOPES[credential] = scope  # a key signs many requests a day: parse its credential once
+    if len(credential) <= _CACHED_CREDENTIAL_MAX:
+        if len(_SCOPES) >= _CACHE_LIMIT:
+            _SCOPES.clear()
+        _SCOPES[credential] = scope  # a key signs many requests a day: parse its credential once
     return scope
 
 
@@ -422,10 +429,12 @@ class SigV4Verifier:
         names = [name.lower().encode("utf-8") for name in signed]
         if b"host" not in names:
             raise err.host_not_signed(service)
-        found = (names, ";".join(signed).encode("utf-8"))
-        if len(self._headers) >= _CACHE_LIMIT:
-            self._headers.clear()
-        self._headers[signed] = found
+        line = ";".join(signed).encode("utf-8")
+        found = (names, line)
+        if len(line) <= _CACHED_SIGNED_HEADERS_MAX:
+            if len(self._headers) >= _CACHE_LIMIT:
+                self._headers.clear()
+            self._headers[signed] = found
         return found
 
     def _check_time(self, auth: SignedAuth, now: datetime, s3: bool) -> None:
