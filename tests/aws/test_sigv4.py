@@ -21,6 +21,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from rolegate.aws.errors import AwsError
+from rolegate.aws.s3.errors import S3Error
 from rolegate.aws.sigv4 import (
     HttpRequest,
     SignedAuth,
@@ -393,6 +394,7 @@ def test_presigned_unsigned_amz_header_is_refused() -> None:
     error = refused(HttpRequest("PUT", request.raw_path, request.query_string, added))
     assert error.code == "AccessDenied"
     assert error.message == "There were headers present in the request which were not signed"
+    assert isinstance(error, S3Error) and error.extra == {"HeadersNotSigned": "x-amz-acl"}
 
 
 def test_header_and_query_auth_together_are_refused() -> None:

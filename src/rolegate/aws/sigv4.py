@@ -393,7 +393,10 @@ class SigV4Verifier:
         # S3 refuses unsigned x-amz-* headers: else anyone relaying a presigned PUT could add
         # `x-amz-acl: public-read` to it. The set difference leaves few names to look at.
         if s3 and any(name[:6] == b"x-amz-" for name in table.keys() - names):
-            raise err.headers_not_signed()
+            unsigned = [name for name, _ in request.headers if name[:6] == b"x-amz-"]
+            raise err.headers_not_signed(
+                sorted({name.decode("latin-1") for name in unsigned if name not in names})
+            )
         payload = canonical_payload(auth.payload_hash, auth.presigned, payload_sha256_hex, s3)
         canonical_request = b"\n".join(
             (
