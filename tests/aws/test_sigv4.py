@@ -21,6 +21,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from rolegate.aws.errors import AwsError
+from rolegate.aws.s3.errors import S3Error
 from rolegate.aws.sigv4 import (
     HttpRequest,
     SignedAuth,
@@ -393,6 +394,7 @@ def test_presigned_unsigned_amz_header_is_refused() -> None:
     error = refused(HttpRequest("PUT", request.raw_path, request.query_string, added))
     assert error.code == "AccessDenied"
     assert error.message == "There were headers present in the request which were not signed"
+    assert isinstance(error, S3Error) and error.extra == {"HeadersNotSigned": "x-amz-acl"}
 
 
 def test_header_and_query_auth_together_are_refused() -> None:
@@ -717,3 +719,44 @@ def test_a_thousand_requests_verify() -> None:
         auth = parse_auth(request)
         assert auth is not None
         verifier.verify(auth, request, SECRET, digest(body), SIGNED_AT + timedelta(seconds=n % 60))
+
+
+@pytest.mark.parametrize(
+    ("authorization", "query"),
+    [
+        (
+            b"AWS4-HMAC-SHA256 XCredential=AKID/20261204/us-east-1/s3/aws4_request, "
+            b"Credential=AKID/20261204/us-east-1/sts/aws4_request, SignedHeaders=host, "
+            b"Signature=00",
+            b"",
+        ),
+        (
+            b"AWS4-HMAC-SHA256 SignedHeaders=host,Credential=AKID/20261204/us-east-1/iam/"
+            b"aws4_request,Signature=00,Credential=AKID/20261204/us-east-1/s3/aws4_request",
+            b"",
+        ),
+        (
+            b"AWS4-HMAC-SHA256 Credential=AKID/20261204/us-east-1/iam/aws4_request\t"
+            b"SignedHeaders=host Signature=00",
+            b"",
+        ),
+        (
+            None,
+            b"Action=GetCallerIdentity&X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-%43redential="
+            b"AKID%2F20261204%2Fus-east-1%2Fsts%2Faws4_request&X-Amz-Date=20261204T000000Z&"
+            b"X-Amz-SignedHeaders=host&X-Amz-Signature=00",
+        ),
+    ],
+)
+def test_service_of_reads_the_scope_parse_auth_verifies(
+    authorization: bytes | None, query: bytes
+) -> None:
+    # The router and the verifier must agree on the service, else a signature for STS is
+    # served by S3 (tests/security/test_auth_service_confusion.py).
+    headers = [(b"host", b"localhost"), (b"x-amz-date", b"20261204T000000Z")]
+    if authorization is not None:
+        headers.append((b"authorization", authorization))
+    request = HttpRequest("GET", b"/", query, tuple(headers))
+    auth = parse_auth(request)
+    assert auth is not None
+    assert service_of(request) == auth.scope.service

@@ -52,10 +52,17 @@ __all__ = [
 
 GLOBAL_REGION = "us-east-1"  # IAM's signing region, and the verifier's default
 _CACHE_LIMIT = 4096  # entries in each cache; past it the cache starts afresh
+# Longest credential / signed-header list kept in a cache. Both are read before the signature is
+# checked, so an entry's size is the sender's choice: 4,096 credentials of 15 KiB each held
+# 120 MB per worker for anyone, and 4,096 signed-header lists of 7,000 names 390 MB for anyone who
+# knows an access key id. Real ones are ~60 and ~100-300 characters; longer ones are parsed anew.
+_CACHED_CREDENTIAL_MAX = 128
+_CACHED_SIGNED_HEADERS_MAX = 1024
 _SCOPES: dict[str, CredentialScope] = {}
 # Any of these makes a request presigned.
 _QUERY_AUTH_KEYS = ("X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Signature")
 _QUERY_REQUIRED = (*_QUERY_AUTH_KEYS, "X-Amz-Date", "X-Amz-SignedHeaders")
+_USUAL_START = (ALGORITHM + " Credential=").encode()
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,20 +164,35 @@ def parse_auth(request: HttpRequest, default_service: str | None = None) -> Sign
 
 
 def service_of(request: HttpRequest) -> str | None:
-    """The service in the credential scope, or None; cheap enough to route on before parsing."""
-    credential = None
+    """The service in the credential scope, or None; cheap enough to route on before parsing.
+
+    It reads the Credential exactly as `parse_auth` will (the first `Credential=` token of the
+    header, or the decoded X-Amz-Credential of a presigned query), so the endpoint a request is
+    routed to is the one its signature names. A cheaper look at the raw bytes once let
+    `X-Amz-%43redential=` (the same canonical query, so the same signature) or an
+    `XCredential=` token route a presigned STS GetCallerIdentity URL to S3 as ListBuckets.
+    """
+    credential: str | None = None
     authorization = dict(request.headers).get(b"authorization")
     if authorization is not None:
-        start = authorization.find(b"Credential=")
-        if start >= 0:
-            credential = authorization[start + 11 :].replace(b",", b" ").split(b" ", 1)[0]
-    elif b"X-Amz-Credential=" in request.query_string:
-        found = decode_query(request.query_string).get("X-Amz-Credential")
-        credential = found.encode() if found is not None else None
+        # Token by token as parse_auth reads them (commas and whitespace alike), the first
+        # `Credential=` winning; the algorithm before them is parse_auth's to judge.
+        if authorization[:28] == _USUAL_START:  # then the first token is the Credential
+            tokens = authorization[17:].replace(b",", b" ").split(None, 1)[:1]
+        else:
+            tokens = authorization.replace(b",", b" ").split()[1:]
+        for token in tokens:
+            if token[:11] == b"Credential=":
+                credential = token[11:].decode("latin-1")
+                break
+    else:
+        query = request.query_string
+        if query and (b"X-Amz-" in query or b"Signature=" in query):
+            credential = decode_query(query).get("X-Amz-Credential")
     if credential is None:
         return None
-    parts = credential.split(b"/")
-    return parts[-2].decode("latin-1") if len(parts) >= 5 and parts[-1] == b"aws4_request" else None
+    parts = credential.split("/")
+    return parts[-2] if len(parts) >= 5 and parts[-1] == TERMINATOR else None
 
 
 def _header_value(table: dict[bytes, bytes], name: bytes) -> str | None:
@@ -270,9 +292,10 @@ def _parse_credential(credential: str, service: str | None, presigned: bool) -> 
     if terminator != TERMINATOR:
         raise err.credential_terminator(scope_service, credential, terminator, presigned)
     scope = CredentialScope(key_id, day, region, scope_service)
-    if len(_SCOPES) >= _CACHE_LIMIT:
-        _SCOPES.clear()
-    _SCOPES[credential] = scope  # a key signs many requests a day: parse its credential once
+    if len(credential) <= _CACHED_CREDENTIAL_MAX:
+        if len(_SCOPES) >= _CACHE_LIMIT:
+            _SCOPES.clear()
+        _SCOPES[credential] = scope  # a key signs many requests a day: parse its credential once
     return scope
 
 
@@ -370,7 +393,10 @@ class SigV4Verifier:
         # S3 refuses unsigned x-amz-* headers: else anyone relaying a presigned PUT could add
         # `x-amz-acl: public-read` to it. The set difference leaves few names to look at.
         if s3 and any(name[:6] == b"x-amz-" for name in table.keys() - names):
-            raise err.headers_not_signed()
+            unsigned = [name for name, _ in request.headers if name[:6] == b"x-amz-"]
+            raise err.headers_not_signed(
+                sorted({name.decode("latin-1") for name in unsigned if name not in names})
+            )
         payload = canonical_payload(auth.payload_hash, auth.presigned, payload_sha256_hex, s3)
         canonical_request = b"\n".join(
             (
@@ -400,13 +426,18 @@ class SigV4Verifier:
             raise err.content_sha256_mismatch()
 
     def _signed_headers(self, signed: tuple[str, ...], service: str) -> tuple[list[bytes], bytes]:
-        names = [name.lower().encode("latin-1") for name in signed]
+        # UTF-8, not latin-1: a presigned X-Amz-SignedHeaders is percent-decoded as UTF-8 and
+        # may name `€`, which latin-1 cannot encode (a 500 once). No header on the wire has such
+        # a name, so the signature simply does not match.
+        names = [name.lower().encode("utf-8") for name in signed]
         if b"host" not in names:
             raise err.host_not_signed(service)
-        found = (names, ";".join(signed).encode("latin-1"))
-        if len(self._headers) >= _CACHE_LIMIT:
-            self._headers.clear()
-        self._headers[signed] = found
+        line = ";".join(signed).encode("utf-8")
+        found = (names, line)
+        if len(line) <= _CACHED_SIGNED_HEADERS_MAX:
+            if len(self._headers) >= _CACHE_LIMIT:
+                self._headers.clear()
+            self._headers[signed] = found
         return found
 
     def _check_time(self, auth: SignedAuth, now: datetime, s3: bool) -> None:

@@ -77,10 +77,12 @@ def parse_date_header(text: str) -> datetime | None:
         return found
     try:
         parsed = parsedate_to_datetime(text)
-    except (TypeError, ValueError, IndexError):
+        # "-0000" (what botocore's formatdate writes) parses as naive: it still means UTC.
+        return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+    except (TypeError, ValueError, IndexError, OverflowError):
+        # OverflowError: a zone offset of 20 digits, or 31 Dec 9999 -2359 moved into year
+        # 10000. An unreadable Date is "no valid date" (an AwsError above), never a 500.
         return None
-    # "-0000" (what botocore's formatdate writes) parses as naive: it still means UTC.
-    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
 
 
 # --- auth parameters ---------------------------------------------------------------------------

@@ -251,11 +251,17 @@ def scope_date_mismatch(service: str, scope_date: str, amz_date: str, presigned:
     )
 
 
-def headers_not_signed() -> AwsError:
-    # [seen] https://github.com/soto-project/soto-core/pull/99 (S3 also names them in
-    # <HeadersNotSigned>, which AwsError has no room for)
-    return AwsError(
-        "AccessDenied", "There were headers present in the request which were not signed", 403
+def headers_not_signed(names: list[str]) -> AwsError:
+    from rolegate.aws.s3.errors import S3Error  # noqa: PLC0415 - s3.errors imports us
+
+    # [seen] https://github.com/soto-project/soto-core/pull/99; S3 names them in
+    # <HeadersNotSigned> [seen] https://pastebin.com/cenFCsNm (one name; the separator for
+    # several is [unconfirmed]).
+    return S3Error(
+        "AccessDenied",
+        "There were headers present in the request which were not signed",
+        403,
+        extra={"HeadersNotSigned": ", ".join(names)},
     )
 
 
@@ -267,7 +273,7 @@ def host_not_signed(service: str) -> AwsError:
     rolegate does not speak, so it does not count.
     """
     if _s3(service):
-        return headers_not_signed()
+        return headers_not_signed(["host"])
     # Text [seen] https://github.com/aws/aws-sdk-php/issues/2469; code [unconfirmed]
     return AwsError(
         "SignatureDoesNotMatch",

@@ -6,9 +6,10 @@ A raw ASGI callable rather than a framework: the per-request budget is tens of m
 
 from __future__ import annotations
 
+import logging
 from datetime import UTC, datetime, timedelta
 
-from rolegate.aws.errors import AwsError
+from rolegate.aws.errors import AwsError, internal_error
 from rolegate.aws.query import QueryProtocol, parse_form
 from rolegate.aws.sigv4 import HttpRequest, parse_auth, service_of
 from rolegate.server.asgi import OVER_LIMIT, Receive, Scope, Send
@@ -38,6 +39,8 @@ SESSION_TOKEN_KEY = "session-token"
 # startup; recent ones are spared in case another server on the same data dir is mid-write.
 SWEEP_OLDER_THAN_SECONDS = 60.0
 FORM_CONTENT_TYPE = b"application/x-www-form-urlencoded"
+
+log = logging.getLogger("rolegate.server")
 
 
 class RolegateApp:
@@ -169,6 +172,11 @@ class RolegateApp:
                 raise failure
         except AwsError as error:
             return endpoint.refuse(exchange, error)
+        except Exception:
+            # A bug in reading the auth (an OverflowError from a Date header once) must still
+            # be answered in the service's shape and audited, not be uvicorn's bare 500.
+            log.exception("internal error before dispatch")
+            return endpoint.refuse(exchange, internal_error())
         return endpoint.handle(exchange, auth)
 
     @staticmethod

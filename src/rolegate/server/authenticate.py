@@ -57,6 +57,9 @@ class Authenticator:
         key = self._store.find_access_key(key_id)
         if key is None or key.status is not AccessKeyStatus.ACTIVE:
             raise invalid_token()
+        if auth.security_token:
+            # A long-term key takes no session token; AWS refuses one rather than ignore it.
+            raise self._tokens.refusal_without_session(auth.security_token, now)
         self.verifier.verify(auth, request, key.secret_access_key, payload_sha256, now)
         return self._key_caller(key), key.secret_access_key
 

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 
 from rolegate.aws.errors import AwsError, internal_error
 from rolegate.aws.query import QueryProtocol, encode_policy_document, parse_form
-from rolegate.aws.sigv4 import SignedAuth
+from rolegate.aws.sigv4 import SignedAuth, check_service
 from rolegate.model import SessionKind
 from rolegate.server.audit_entry import AuditTrail
 from rolegate.server.authenticate import Authenticator, missing_authentication
@@ -58,6 +58,8 @@ class QueryEndpoint:
             operation, params = self.protocol.parse_request(form)
             if auth is None:
                 raise missing_authentication()
+            # The router picks this endpoint by the scope's service; kept true here as well.
+            check_service(auth, self.protocol.service_name)
             caller = self._authenticator.authenticate(
                 auth, exchange.request, hashlib.sha256(exchange.body).hexdigest(), exchange.now
             )

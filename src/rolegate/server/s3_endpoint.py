@@ -17,7 +17,7 @@ from rolegate.aws.s3.errors import not_implemented
 from rolegate.aws.s3.routing import S3Target, parse_query, resolve
 from rolegate.aws.s3.verified_body import VerifiedBody
 from rolegate.aws.s3.xml import error_body
-from rolegate.aws.sigv4 import HttpRequest, parse_auth
+from rolegate.aws.sigv4 import HttpRequest, check_service, parse_auth
 from rolegate.model import Bucket
 from rolegate.server.asgi import Receive, Send, body_chunks, send_response
 from rolegate.server.audit_entry import AuditTrail
@@ -166,6 +166,10 @@ class S3Endpoint:
             # Unsigned, but a body that names its SHA-256 is still held to it.
             payload_hash = headers.get("x-amz-content-sha256")
         else:
+            # A signature is for one service: one made for STS or IAM (a presigned
+            # GetCallerIdentity URL handed out as proof of identity) is no S3 request, whatever
+            # route its unsigned spelling took here. Checked before the key is looked up.
+            check_service(auth, "s3")
             payload_hash = auth.payload_hash
             caller, secret = self._authenticator.authenticate_with_secret(auth, request, None, now)
             if (auth.payload_hash or "").startswith("STREAMING-AWS4-HMAC-SHA256"):

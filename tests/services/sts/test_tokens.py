@@ -81,3 +81,13 @@ def test_garbage_is_an_invalid_token_not_a_crash(garbage: str) -> None:
     with pytest.raises(AwsError) as refused:
         SessionTokens(KEY).open(garbage, "ASIAEXAMPLE", NOW)
     assert refused.value.code == "InvalidClientTokenId"
+
+
+def test_a_token_beside_a_long_term_key_is_judged_as_a_token() -> None:
+    # tests/security/test_auth_stray_token.py: AWS refuses it; a stale one is ExpiredToken.
+    tokens = SessionTokens(KEY)
+    token = tokens.issue(_session())
+    assert tokens.refusal_without_session(token, NOW).code == "InvalidClientTokenId"
+    later = NOW + timedelta(hours=1)
+    assert tokens.refusal_without_session(token, later).code == "ExpiredToken"
+    assert tokens.refusal_without_session("garbage", NOW).code == "InvalidClientTokenId"

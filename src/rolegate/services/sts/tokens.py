@@ -82,6 +82,18 @@ class SessionTokens:
             raise expired_token()
         return session
 
+    def refusal_without_session(self, token: str, now: datetime) -> AwsError:
+        """What a token sent with a long-term access key earns: it is judged all the same, so an
+        expired one (a stale AWS_SESSION_TOKEN left beside new long-term keys) is ExpiredToken
+        and any other InvalidClientTokenId, as AWS answers it ([seen] aws/aws-cli#7870,
+        pulumi/pulumi-aws#2560: long-term keys, "The security token included in the request
+        is expired")."""
+        try:
+            session = self._opened.get(token) or self._verify(token)
+        except AwsError as error:
+            return error
+        return expired_token() if now >= session.expiration else invalid_token()
+
     def _verify(self, token: str) -> Session:
         try:
             raw = base64.b64decode(token.encode("ascii"), validate=True)
