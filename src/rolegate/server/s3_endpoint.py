@@ -36,6 +36,7 @@ from rolegate.services.s3.call import S3Call, S3Reply
 from rolegate.services.s3.errors import no_such_bucket
 from rolegate.services.s3.listing import listing_context
 from rolegate.services.s3.service import S3Service
+from rolegate.services.s3.versions import requested_version
 from rolegate.store.audit_log import AuditLog, AuditUnavailable
 
 log = logging.getLogger("rolegate.server")
@@ -213,12 +214,20 @@ class S3Endpoint:
         )
         if target.operation in _LISTINGS:
             context.update(listing_context(call))
+        # `versionId` is checked, and changes the action, before anything is judged.
+        version_id = requested_version(target.operation, query)
         if target.operation not in s3_operations.SELF_AUTHORIZED:
             # A bucket about to be created is the caller's: someone else's bucket of that name
             # (and its policy) plays no part in deciding whether the caller may create one.
             owner_bucket = None if target.operation in s3_operations.CREATES_BUCKET else bucket
             judgement = s3_authorizer.judge(
-                caller, target.operation, target.bucket, target.key, owner_bucket, context
+                caller,
+                target.operation,
+                target.bucket,
+                target.key,
+                owner_bucket,
+                context,
+                version_id,
             )
             trail.record(judgement.action, judgement.resource, judgement.result)
             if not judgement.allowed:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import replace
-from urllib.parse import unquote
+from dataclasses import dataclass, replace
+from functools import partial
+from urllib.parse import unquote, unquote_to_bytes
 
 from rolegate.aws.errors import AwsError
 from rolegate.aws.s3.checksums import ChecksumAlgorithm, header_name
@@ -17,6 +18,7 @@ from rolegate.aws.s3.xml_results import (
     delete_result,
 )
 from rolegate.model import Segment, StoredObject
+from rolegate.services.s3.absence import listing_judgement, missing_key
 from rolegate.services.s3.authorize import check_expected_owner, s3_access_denied
 from rolegate.services.s3.body import receive_body
 from rolegate.services.s3.body_limits import DELETE_OBJECTS_LIMIT
@@ -24,7 +26,6 @@ from rolegate.services.s3.call import S3Call, S3Reply
 from rolegate.services.s3.errors import (
     key_too_long,
     no_such_bucket,
-    no_such_key,
 )
 from rolegate.services.s3.object_headers import (
     object_headers,
@@ -47,6 +48,12 @@ from rolegate.services.s3.ranges import (
     parse_range,
 )
 from rolegate.services.s3.service import S3Service
+from rolegate.services.s3.versions import (
+    DELETE_VERSION,
+    GET_VERSION,
+    NULL_VERSION,
+    check_version_id,
+)
 from rolegate.store.objects import NoSuchBucket
 
 # Up to this size an answer is read whole before it is sent; beyond, it streams in chunks.
@@ -118,10 +125,7 @@ def _find(svc: S3Service, call: S3Call) -> StoredObject:
     found = svc.objects.get_object(call.bucket_name, _key_of(call))
     if found is not None:
         return found
-    listing = call.judge("s3:ListBucket", f"arn:aws:s3:::{call.bucket_name}", call.bucket)
-    if listing.allowed:
-        raise no_such_key(call.key or "")
-    raise s3_access_denied(call.caller, listing)
+    raise missing_key(call, call.key or "")
 
 
 def _read_reply(svc: S3Service, call: S3Call, head: bool) -> S3Reply:
@@ -188,7 +192,9 @@ async def delete_object(svc: S3Service, call: S3Call) -> S3Reply:
     check = None
     if if_match is not None:
         require_read(call, key)
-        check = WriteCondition(key, if_match, if_none_match=False).check
+        check = WriteCondition(
+            key, if_match, if_none_match=False, absent=partial(missing_key, call, key)
+        ).check
     svc.free(svc.objects.delete_object(call.bucket_name, key, check))
     return S3Reply(204)
 
@@ -206,28 +212,50 @@ async def delete_objects(svc: S3Service, call: S3Call) -> S3Reply:
     # An <ETag> makes that key's delete conditional (conditional-deletes.html), and comparing
     # it needs s3:GetObject as well; a key listed twice keeps its first condition.
     etags: dict[str, str] = {}
+    versions: dict[str, str] = {}
     for item in request.objects:
         resource = f"arn:aws:s3:::{call.bucket_name}/{item.key}"
-        judgement = call.judge("s3:DeleteObject", resource, call.bucket)
+        # A <VersionId> is s3:DeleteObjectVersion (services/s3/versions.py), and only the null
+        # version exists: any other id is NoSuchVersion for that key, never the current object.
+        action = "s3:DeleteObject" if item.version_id is None else DELETE_VERSION
+        judgement = call.judge(action, resource, call.bucket)
         if judgement.allowed and item.etag is not None:
             judgement = call.judge("s3:GetObject", resource, call.bucket)
-        if judgement.allowed:
-            allowed.append(item.key)
-            if item.etag is not None:
-                etags.setdefault(item.key, item.etag)
-        else:
+        if not judgement.allowed:
             errors.append(
                 DeleteErrorEntry(key=item.key, code="AccessDenied", message="Access Denied")
             )
+        elif item.version_id is not None and item.version_id != NULL_VERSION:
+            errors.append(
+                DeleteErrorEntry(
+                    key=item.key,
+                    code="NoSuchVersion",
+                    message="The specified version does not exist.",
+                    version_id=item.version_id,
+                )
+            )
+        else:
+            allowed.append(item.key)
+            if item.etag is not None:
+                etags.setdefault(item.key, item.etag)
+            if item.version_id is not None:
+                versions.setdefault(item.key, item.version_id)
     refused: dict[str, DeleteErrorEntry] = {}
+    # Whether a missing key may be reported as missing (services/s3/absence.py): asked once,
+    # and only when some delete is conditional.
+    may_list = bool(etags) and listing_judgement(call, call.bucket_name, call.bucket).allowed
 
     def still_as_expected(key: str, current: StoredObject | None) -> bool:
         wanted = etags.get(key)
         if wanted is None:
             return True
         if current is None:
-            refused[key] = DeleteErrorEntry(
-                key=key, code="NoSuchKey", message="The specified key does not exist."
+            refused[key] = (
+                DeleteErrorEntry(
+                    key=key, code="NoSuchKey", message="The specified key does not exist."
+                )
+                if may_list
+                else DeleteErrorEntry(key=key, code="AccessDenied", message="Access Denied")
             )
             return False
         if not etag_matches(wanted, current.etag):
@@ -241,7 +269,11 @@ async def delete_objects(svc: S3Service, call: S3Call) -> S3Reply:
     keys = list(dict.fromkeys(allowed))
     svc.free(svc.objects.delete_objects(call.bucket_name, keys, check))
     errors.extend(refused.values())
-    deleted = [] if request.quiet else [DeletedEntry(key=k) for k in keys if k not in refused]
+    deleted = (
+        []
+        if request.quiet
+        else [DeletedEntry(key=k, version_id=versions.get(k)) for k in keys if k not in refused]
+    )
     return S3Reply(200, [], delete_result(deleted, errors), "application/xml")
 
 
@@ -255,31 +287,59 @@ def missing_content_md5() -> AwsError:
     )
 
 
-def _copy_source(call: S3Call) -> tuple[str, str]:
-    raw = unquote(call.header("x-amz-copy-source") or "")
-    raw = raw.split("?versionId=", 1)[0].lstrip("/")
-    bucket, _, key = raw.partition("/")
+@dataclass(frozen=True, slots=True)
+class CopySource:
+    bucket: str
+    key: str
+    version_id: str | None
+
+
+def _copy_source(call: S3Call) -> CopySource:
+    """`x-amz-copy-source` (API_CopyObject.html): `[/]bucket/key[?versionId=id]`, the key
+    URL-encoded. The query is split off the raw value before decoding: a key holding `%3F` is a
+    key with a `?` in it, not a version."""
+    raw, _, query = (call.header("x-amz-copy-source") or "").partition("?")
+    try:
+        decoded = unquote_to_bytes(raw).decode("utf-8")
+    except UnicodeDecodeError:
+        raise _invalid_copy_source() from None
+    bucket, _, key = decoded.removeprefix("/").partition("/")
     if not bucket or not key:
-        raise AwsError("InvalidArgument", "Invalid copy source object key", 400)
-    return bucket, key
+        raise _invalid_copy_source()
+    if len(key.encode("utf-8")) > MAX_KEY_BYTES:
+        raise key_too_long()
+    version_id = None
+    for item in query.split("&") if query else ():
+        name, _, value = item.partition("=")
+        if name == "versionId":
+            version_id = unquote(value)
+            check_version_id(version_id)
+    return CopySource(bucket, key, version_id)
+
+
+def _invalid_copy_source() -> AwsError:
+    return AwsError("InvalidArgument", "Invalid copy source object key", 400)
 
 
 async def copy_object(svc: S3Service, call: S3Call) -> S3Reply:
     assert call.bucket_name is not None
     key = _key_of(call)
-    source_bucket_name, source_key = _copy_source(call)
+    copy_source = _copy_source(call)
+    source_bucket_name, source_key = copy_source.bucket, copy_source.key
     condition = write_condition(call, key)
     source_bucket = svc.objects.get_bucket(source_bucket_name)
     if source_bucket is None:
         raise no_such_bucket(source_bucket_name)
     check_expected_owner(call.header("x-amz-source-expected-bucket-owner"), source_bucket)
     source_arn = f"arn:aws:s3:::{source_bucket_name}/{source_key}"
-    reading = call.judge("s3:GetObject", source_arn, source_bucket)
+    # Copying a named version reads that version (API_CopyObject.html).
+    action = "s3:GetObject" if copy_source.version_id is None else GET_VERSION
+    reading = call.judge(action, source_arn, source_bucket)
     if not reading.allowed:
         raise s3_access_denied(call.caller, reading)
     source = svc.objects.get_object(source_bucket_name, source_key)
     if source is None:
-        raise no_such_key(source_key)
+        raise missing_key(call, source_key, source_bucket_name, source_bucket)
     check_copy_source(call, source)
     replace_metadata = (call.header("x-amz-metadata-directive") or "COPY").upper() == "REPLACE"
     if source_bucket_name == call.bucket_name and source_key == key and not replace_metadata:
