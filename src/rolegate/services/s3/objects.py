@@ -30,6 +30,7 @@ from rolegate.services.s3.errors import (
 from rolegate.services.s3.object_headers import (
     object_headers,
     refuse_anonymous_overrides,
+    refuse_unsafe_overrides,
     stored_headers,
     user_metadata,
 )
@@ -130,6 +131,7 @@ def _find(svc: S3Service, call: S3Call) -> StoredObject:
 
 def _read_reply(svc: S3Service, call: S3Call, head: bool) -> S3Reply:
     refuse_anonymous_overrides(call.caller, call.query)
+    refuse_unsafe_overrides(call.query)
     try:
         return _read_once(svc, call, head, call.prefetched or _find(svc, call))
     except FileNotFoundError:
