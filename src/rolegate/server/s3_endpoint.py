@@ -33,6 +33,7 @@ from rolegate.services.s3.authorize import (
     s3_access_denied,
 )
 from rolegate.services.s3.call import S3Call, S3Reply
+from rolegate.services.s3.condition_keys import signature_context, write_context
 from rolegate.services.s3.errors import no_such_bucket
 from rolegate.services.s3.listing import listing_context
 from rolegate.services.s3.service import S3Service
@@ -214,6 +215,9 @@ class S3Endpoint:
         )
         if target.operation in _LISTINGS:
             context.update(listing_context(call))
+        if auth is not None:
+            context.update(signature_context(auth, now))
+        context.update(write_context(target.operation, headers))
         # `versionId` is checked, and changes the action, before anything is judged.
         version_id = requested_version(target.operation, query)
         if target.operation not in s3_operations.SELF_AUTHORIZED:

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from functools import partial
-from urllib.parse import unquote, unquote_to_bytes
 
 from rolegate.aws.errors import AwsError
 from rolegate.aws.s3.checksums import ChecksumAlgorithm, header_name
@@ -23,6 +22,7 @@ from rolegate.services.s3.authorize import check_expected_owner, s3_access_denie
 from rolegate.services.s3.body import receive_body
 from rolegate.services.s3.body_limits import DELETE_OBJECTS_LIMIT
 from rolegate.services.s3.call import S3Call, S3Reply
+from rolegate.services.s3.copy_source import parse_copy_source
 from rolegate.services.s3.errors import (
     key_too_long,
     no_such_bucket,
@@ -53,7 +53,6 @@ from rolegate.services.s3.versions import (
     DELETE_VERSION,
     GET_VERSION,
     NULL_VERSION,
-    check_version_id,
 )
 from rolegate.store.objects import NoSuchBucket
 
@@ -289,44 +288,10 @@ def missing_content_md5() -> AwsError:
     )
 
 
-@dataclass(frozen=True, slots=True)
-class CopySource:
-    bucket: str
-    key: str
-    version_id: str | None
-
-
-def _copy_source(call: S3Call) -> CopySource:
-    """`x-amz-copy-source` (API_CopyObject.html): `[/]bucket/key[?versionId=id]`, the key
-    URL-encoded. The query is split off the raw value before decoding: a key holding `%3F` is a
-    key with a `?` in it, not a version."""
-    raw, _, query = (call.header("x-amz-copy-source") or "").partition("?")
-    try:
-        decoded = unquote_to_bytes(raw).decode("utf-8")
-    except UnicodeDecodeError:
-        raise _invalid_copy_source() from None
-    bucket, _, key = decoded.removeprefix("/").partition("/")
-    if not bucket or not key:
-        raise _invalid_copy_source()
-    if len(key.encode("utf-8")) > MAX_KEY_BYTES:
-        raise key_too_long()
-    version_id = None
-    for item in query.split("&") if query else ():
-        name, _, value = item.partition("=")
-        if name == "versionId":
-            version_id = unquote(value)
-            check_version_id(version_id)
-    return CopySource(bucket, key, version_id)
-
-
-def _invalid_copy_source() -> AwsError:
-    return AwsError("InvalidArgument", "Invalid copy source object key", 400)
-
-
 async def copy_object(svc: S3Service, call: S3Call) -> S3Reply:
     assert call.bucket_name is not None
     key = _key_of(call)
-    copy_source = _copy_source(call)
+    copy_source = parse_copy_source(call.header("x-amz-copy-source"))
     source_bucket_name, source_key = copy_source.bucket, copy_source.key
     condition = write_condition(call, key)
     source_bucket = svc.objects.get_bucket(source_bucket_name)
