@@ -141,3 +141,60 @@ def test_copies_can_be_restricted_by_copy_source(server: RunningServer, owner: C
         s3.copy_object(Bucket=bucket, Key="copy.txt", CopySource=f"{bucket}/secret/b.txt")
     assert raised.value.response["Error"]["Code"] == "AccessDenied"
     assert s3.get_object(Bucket=bucket, Key="copy.txt")["Body"].read() == b"public"
+
+
+@pytest.mark.parametrize("operator", ["StringNotEquals", "StringEquals"])
+def test_resource_account_conditions_see_the_bucket_owner(
+    server: RunningServer, operator: str
+) -> None:
+    # UG/reference_policies_condition-keys.html#condition-keys-resourceaccount: a data
+    # perimeter written on aws:ResourceAccount. Deny on the partner's account must fire (it was
+    # absent: the Deny never did), and the Deny-unless-ours must let our own buckets through (it
+    # denied everything).
+    ours, partner = server.new_account(), server.new_account()
+    iam = server.client("iam", ours)
+    iam.create_user(UserName="perimeter")
+    statements = [
+        {"Effect": "Allow", "Action": "s3:*", "Resource": "*"},
+        {
+            "Effect": "Deny",
+            "Action": "s3:*",
+            "Resource": "*",
+            # Deny what is not ours; or deny what is the partner's.
+            "Condition": {
+                operator: {
+                    "aws:ResourceAccount": [
+                        ours.account_id if operator == "StringNotEquals" else partner.account_id
+                    ]
+                }
+            },
+        },
+    ]
+    iam.put_user_policy(UserName="perimeter", PolicyName="p", PolicyDocument=_policy(*statements))
+    key = iam.create_access_key(UserName="perimeter")["AccessKey"]
+    user = Credentials(key["AccessKeyId"], key["SecretAccessKey"], None, ours.account_id)
+    own_bucket, partner_bucket = f"ours-{ours.account_id}", f"theirs-{partner.account_id}"
+    server.client("s3", ours).create_bucket(Bucket=own_bucket)
+    theirs = server.client("s3", partner)
+    theirs.create_bucket(Bucket=partner_bucket)
+    theirs.put_object(Bucket=partner_bucket, Key="data.txt", Body=b"partner data")
+    grant = {
+        "Effect": "Allow",
+        "Principal": {"AWS": f"arn:aws:iam::{ours.account_id}:user/perimeter"},
+        "Action": "s3:GetObject",
+        "Resource": f"arn:aws:s3:::{partner_bucket}/*",
+    }
+    theirs.put_bucket_policy(Bucket=partner_bucket, Policy=_policy(grant))
+    s3 = server.client("s3", user)
+    s3.put_object(Bucket=own_bucket, Key="mine.txt", Body=b"mine")
+    assert s3.get_object(Bucket=own_bucket, Key="mine.txt")["Body"].read() == b"mine"
+    for call in (
+        lambda: s3.get_object(Bucket=partner_bucket, Key="data.txt"),
+        # The copy's source is judged with the source bucket's owner.
+        lambda: s3.copy_object(
+            Bucket=own_bucket, Key="copy.txt", CopySource=f"{partner_bucket}/data.txt"
+        ),
+    ):
+        with pytest.raises(ClientError) as raised:
+            call()
+        assert raised.value.response["Error"]["Code"] == "AccessDenied"

@@ -33,7 +33,11 @@ from rolegate.services.s3.authorize import (
     s3_access_denied,
 )
 from rolegate.services.s3.call import S3Call, S3Reply
-from rolegate.services.s3.condition_keys import signature_context, write_context
+from rolegate.services.s3.condition_keys import (
+    resource_account_context,
+    signature_context,
+    write_context,
+)
 from rolegate.services.s3.errors import no_such_bucket
 from rolegate.services.s3.listing import listing_context
 from rolegate.services.s3.service import S3Service
@@ -187,10 +191,21 @@ class S3Endpoint:
         ):
             raise no_such_bucket(target.bucket)
         context = request_context(caller, now, client_ip, self.service.region, False)
+        # A bucket about to be created is the caller's, whoever owns one of that name now.
+        if bucket is not None and target.operation not in s3_operations.CREATES_BUCKET:
+            context.update(resource_account_context(bucket))
         s3_authorizer = self._s3_authorizer
 
         def judge(action: str, resource: str, policy_bucket: Bucket | None) -> Judgement:
-            judgement = s3_authorizer.judge_action(caller, action, resource, policy_bucket, context)
+            # Another bucket (CopyObject's source) is judged with its own owner's account.
+            judged_context = (
+                context
+                if policy_bucket is None or policy_bucket is bucket
+                else {**context, **resource_account_context(policy_bucket)}
+            )
+            judgement = s3_authorizer.judge_action(
+                caller, action, resource, policy_bucket, judged_context
+            )
             trail.record(action, resource, judgement.result)
             return judgement
 

@@ -18,6 +18,10 @@ documented keys whose values rolegate knows:
   `x-amz-website-redirect-location`, `x-amz-metadata-directive`, and `x-amz-copy-source` as
   `bucket/key` ("Restrict object copy to a specific source": `StringNotLike
   s3:x-amz-copy-source amzn-s3-demo-source-bucket/public/*`).
+- The resource's owner: `aws:ResourceAccount` (UG/reference_policies_condition-keys.html, "the
+  resource owner's AWS account ID") and `s3:ResourceAccount` (list_amazons3.html), the account
+  that owns the bucket; data-perimeter policies are written on it ("Deny ... StringNotEquals
+  aws:ResourceAccount [our accounts]"), and without it they denied everything or nothing.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from collections.abc import Mapping
 from datetime import datetime
 
 from rolegate.aws.sigv4 import SignedAuth
+from rolegate.model import Bucket
 from rolegate.services.s3.copy_source import parse_copy_source
 
 SIGV4 = "AWS4-HMAC-SHA256"
@@ -43,6 +48,10 @@ _WRITE_HEADERS = (
     "x-amz-website-redirect-location",
     "x-amz-metadata-directive",
 )
+
+
+def resource_account_context(bucket: Bucket) -> dict[str, object]:
+    return {"aws:ResourceAccount": bucket.account_id, "s3:ResourceAccount": bucket.account_id}
 
 
 def signature_context(auth: SignedAuth, now: datetime) -> dict[str, object]:
