@@ -47,6 +47,7 @@ from rolegate.services.s3.ranges import (
     Precondition,
     check_conditions,
     parse_range,
+    part_range,
 )
 from rolegate.services.s3.service import S3Service
 from rolegate.services.s3.versions import (
@@ -156,7 +157,11 @@ def _read_once(svc: S3Service, call: S3Call, head: bool, obj: StoredObject) -> S
             )
         raise PRECONDITION_FAILED from None
     headers = object_headers(obj, call.query)
-    wanted = parse_range(call.header("range"), obj.size)
+    part_number = call.param("partNumber")
+    if part_number is not None:
+        wanted = part_range(part_number, call.header("range"), obj.size, obj.part_sizes)
+    else:
+        wanted = parse_range(call.header("range"), obj.size)
     if call.header("x-amz-checksum-mode") == "ENABLED" and wanted is None:
         headers.extend(
             (header_name(ChecksumAlgorithm(algorithm)), value) for algorithm, value in obj.checksums
