@@ -32,6 +32,7 @@ from rolegate.services.s3.object_headers import stored_headers, user_metadata
 from rolegate.services.s3.objects import MAX_KEY_BYTES
 from rolegate.services.s3.preconditions import write_condition
 from rolegate.services.s3.service import S3Service, canonical_owner
+from rolegate.services.s3.unserved import refuse_unserved_object_protections
 from rolegate.store.objects import InvalidParts, NoSuchBucket, NoSuchUpload
 
 XML = "application/xml"
@@ -53,6 +54,7 @@ async def create_multipart_upload(svc: S3Service, call: S3Call) -> S3Reply:
     # are in (a 1,100-byte key once became an object no GetObject could name).
     if len(call.key.encode("utf-8")) > MAX_KEY_BYTES:
         raise key_too_long()
+    refuse_unserved_object_protections(call.headers)
     # Ids that sort by creation time keep ListMultipartUploads in S3's order.
     upload_id = f"{call.now.timestamp():017.6f}".replace(".", "") + secrets.token_hex(12)
     upload = MultipartUpload(

@@ -50,6 +50,7 @@ from rolegate.services.s3.ranges import (
     part_range,
 )
 from rolegate.services.s3.service import S3Service
+from rolegate.services.s3.unserved import refuse_unserved_object_protections
 from rolegate.services.s3.versions import (
     DELETE_VERSION,
     GET_VERSION,
@@ -77,6 +78,7 @@ def _content_type(call: S3Call) -> str | None:
 
 async def put_object(svc: S3Service, call: S3Call) -> S3Reply:
     key = _key_of(call)
+    refuse_unserved_object_protections(call.headers)
     assert call.bucket_name is not None
     condition = write_condition(call, key)
     received = await receive_body(call, svc.blobs)
@@ -296,6 +298,7 @@ def missing_content_md5() -> AwsError:
 async def copy_object(svc: S3Service, call: S3Call) -> S3Reply:
     assert call.bucket_name is not None
     key = _key_of(call)
+    refuse_unserved_object_protections(call.headers)
     copy_source = parse_copy_source(call.header("x-amz-copy-source"))
     source_bucket_name, source_key = copy_source.bucket, copy_source.key
     condition = write_condition(call, key)
