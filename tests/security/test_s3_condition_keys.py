@@ -198,3 +198,27 @@ def test_resource_account_conditions_see_the_bucket_owner(
         with pytest.raises(ClientError) as raised:
             call()
         assert raised.value.response["Error"]["Code"] == "AccessDenied"
+
+
+def test_a_metadata_directive_deny_cannot_be_walked_around_by_case(
+    server: RunningServer, owner: Credentials
+) -> None:
+    # API_CopyObject.html: x-amz-metadata-directive is COPY or REPLACE. `replace` replaced the
+    # metadata while `StringEquals s3:x-amz-metadata-directive REPLACE` did not match it.
+    bucket = f"directive-{owner.account_id}"
+    policy = _policy(
+        _deny(bucket, "s3:PutObject", {"StringEquals": {"s3:x-amz-metadata-directive": "REPLACE"}})
+    )
+    s3 = _bucket(server, owner, bucket, policy)
+    s3.put_object(Bucket=bucket, Key="doc", Body=b"data", ContentType="text/plain")
+    for directive in ("REPLACE", "replace", "Replace", "bogus"):
+        with pytest.raises(ClientError) as raised:
+            s3.copy_object(
+                Bucket=bucket,
+                Key="doc",
+                CopySource=f"{bucket}/doc",
+                MetadataDirective=directive,
+                ContentType="text/html",
+            )
+        assert raised.value.response["Error"]["Code"] in {"AccessDenied", "InvalidArgument"}
+    assert s3.head_object(Bucket=bucket, Key="doc")["ContentType"] == "text/plain"

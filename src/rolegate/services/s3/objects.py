@@ -295,10 +295,23 @@ def missing_content_md5() -> AwsError:
     )
 
 
+def _replaces_metadata(call: S3Call) -> bool:
+    """`x-amz-metadata-directive` is COPY or REPLACE exactly (API_CopyObject.html). Read
+    case-insensitively, `replace` replaced the metadata while a policy's `StringEquals
+    s3:x-amz-metadata-directive REPLACE` did not match it: a Deny on it walked around."""
+    directive = call.header("x-amz-metadata-directive")
+    if directive is None or directive == "COPY":
+        return False
+    if directive == "REPLACE":
+        return True
+    raise AwsError("InvalidArgument", "Unknown metadata directive.", 400)
+
+
 async def copy_object(svc: S3Service, call: S3Call) -> S3Reply:
     assert call.bucket_name is not None
     key = _key_of(call)
     refuse_unserved_object_protections(call.headers)
+    replace_metadata = _replaces_metadata(call)
     copy_source = parse_copy_source(call.header("x-amz-copy-source"))
     source_bucket_name, source_key = copy_source.bucket, copy_source.key
     condition = write_condition(call, key)
@@ -316,7 +329,6 @@ async def copy_object(svc: S3Service, call: S3Call) -> S3Reply:
     if source is None:
         raise missing_key(call, source_key, source_bucket_name, source_bucket)
     check_copy_source(call, source)
-    replace_metadata = (call.header("x-amz-metadata-directive") or "COPY").upper() == "REPLACE"
     if source_bucket_name == call.bucket_name and source_key == key and not replace_metadata:
         raise AwsError(
             "InvalidRequest",
