@@ -49,7 +49,12 @@ def world(server: RunningServer) -> tuple[Credentials, Credentials, Credentials,
     s3.create_bucket(Bucket=source)
     objects = {
         "Effect": "Allow",
-        "Action": ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
+        "Action": [
+            "s3:GetObject",
+            "s3:PutObject",
+            "s3:DeleteObject",
+            "s3:AbortMultipartUpload",
+        ],
         "Resource": [f"arn:aws:s3:::{bucket}/*", f"arn:aws:s3:::{source}/*"],
     }
     listing = {
@@ -62,8 +67,24 @@ def world(server: RunningServer) -> tuple[Credentials, Credentials, Credentials,
     return owner, blind, lister, bucket, source
 
 
+def _complete_if_match(s3: Any, bucket: str, key: str) -> object:
+    upload = s3.create_multipart_upload(Bucket=bucket, Key=key)["UploadId"]
+    etag = s3.upload_part(Bucket=bucket, Key=key, UploadId=upload, PartNumber=1, Body=b"x")["ETag"]
+    try:
+        return s3.complete_multipart_upload(
+            Bucket=bucket,
+            Key=key,
+            UploadId=upload,
+            MultipartUpload={"Parts": [{"PartNumber": 1, "ETag": etag}]},
+            IfMatch='"abc"',
+        )
+    finally:
+        s3.abort_multipart_upload(Bucket=bucket, Key=key, UploadId=upload)
+
+
 def _probes(s3: Any, bucket: str, source: str) -> list[Callable[[], object]]:
     return [
+        lambda: _complete_if_match(s3, bucket, "nothing-here"),
         lambda: s3.delete_object(Bucket=bucket, Key="nothing-here", IfMatch='"abc"'),
         lambda: s3.delete_object(Bucket=bucket, Key="nothing-here", IfMatch="*"),
         lambda: s3.put_object(Bucket=bucket, Key="nothing-here", Body=b"x", IfMatch='"abc"'),
