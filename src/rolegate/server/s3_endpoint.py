@@ -33,9 +33,15 @@ from rolegate.services.s3.authorize import (
     s3_access_denied,
 )
 from rolegate.services.s3.call import S3Call, S3Reply
+from rolegate.services.s3.condition_keys import (
+    resource_account_context,
+    signature_context,
+    write_context,
+)
 from rolegate.services.s3.errors import no_such_bucket
 from rolegate.services.s3.listing import listing_context
 from rolegate.services.s3.service import S3Service
+from rolegate.services.s3.versions import requested_version
 from rolegate.store.audit_log import AuditLog, AuditUnavailable
 
 log = logging.getLogger("rolegate.server")
@@ -189,10 +195,21 @@ class S3Endpoint:
         ):
             raise no_such_bucket(target.bucket)
         context = request_context(caller, now, client_ip, self.service.region, False)
+        # A bucket about to be created is the caller's, whoever owns one of that name now.
+        if bucket is not None and target.operation not in s3_operations.CREATES_BUCKET:
+            context.update(resource_account_context(bucket))
         s3_authorizer = self._s3_authorizer
 
         def judge(action: str, resource: str, policy_bucket: Bucket | None) -> Judgement:
-            judgement = s3_authorizer.judge_action(caller, action, resource, policy_bucket, context)
+            # Another bucket (CopyObject's source) is judged with its own owner's account.
+            judged_context = (
+                context
+                if policy_bucket is None or policy_bucket is bucket
+                else {**context, **resource_account_context(policy_bucket)}
+            )
+            judgement = s3_authorizer.judge_action(
+                caller, action, resource, policy_bucket, judged_context
+            )
             trail.record(action, resource, judgement.result)
             return judgement
 
@@ -217,12 +234,23 @@ class S3Endpoint:
         )
         if target.operation in _LISTINGS:
             context.update(listing_context(call))
+        if auth is not None:
+            context.update(signature_context(auth, now))
+        context.update(write_context(target.operation, headers))
+        # `versionId` is checked, and changes the action, before anything is judged.
+        version_id = requested_version(target.operation, query)
         if target.operation not in s3_operations.SELF_AUTHORIZED:
             # A bucket about to be created is the caller's: someone else's bucket of that name
             # (and its policy) plays no part in deciding whether the caller may create one.
             owner_bucket = None if target.operation in s3_operations.CREATES_BUCKET else bucket
             judgement = s3_authorizer.judge(
-                caller, target.operation, target.bucket, target.key, owner_bucket, context
+                caller,
+                target.operation,
+                target.bucket,
+                target.key,
+                owner_bucket,
+                context,
+                version_id,
             )
             trail.record(judgement.action, judgement.resource, judgement.result)
             if not judgement.allowed:

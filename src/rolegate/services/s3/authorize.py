@@ -27,6 +27,7 @@ from rolegate.policy.principal import PrincipalType
 from rolegate.services.authz import Authorizer, Judgement
 from rolegate.services.call import Caller
 from rolegate.services.s3.actions import PERMISSIONS, ResourceKind, resource_arn
+from rolegate.services.s3.versions import VERSION_ACTIONS
 
 # Only identities of the bucket owner's account may run these, and its root always may.
 BUCKET_POLICY_OPERATIONS = frozenset({"PutBucketPolicy", "GetBucketPolicy", "DeleteBucketPolicy"})
@@ -68,11 +69,14 @@ class S3Authorizer:
         key: str | None,
         bucket: Bucket | None,
         context: Mapping[str, object],
+        version_id: str | None = None,
     ) -> Judgement:
         permission = PERMISSIONS[operation]
         kind = permission.resource if bucket_name is not None else ResourceKind.NONE
         resource = resource_arn(kind, bucket_name, key)
-        judgement = self.judge_action(caller, permission.action, resource, bucket, context)
+        # A request naming a version is the version's action (services/s3/versions.py).
+        action = permission.action if version_id is None else VERSION_ACTIONS[operation]
+        judgement = self.judge_action(caller, action, resource, bucket, context)
         if (
             not judgement.allowed
             and operation in BUCKET_POLICY_OPERATIONS

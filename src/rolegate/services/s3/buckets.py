@@ -17,6 +17,7 @@ from rolegate.services.s3.body_limits import BUCKET_POLICY_LIMIT, CREATE_BUCKET_
 from rolegate.services.s3.call import S3Call, S3Reply
 from rolegate.services.s3.errors import no_such_bucket
 from rolegate.services.s3.service import S3Service, canonical_owner
+from rolegate.services.s3.unserved import refuse_object_lock_bucket
 from rolegate.store import AlreadyExists
 from rolegate.store.objects import BucketNotEmpty, NoSuchBucket
 
@@ -33,6 +34,7 @@ async def list_buckets(svc: S3Service, call: S3Call) -> S3Reply:
 async def create_bucket(svc: S3Service, call: S3Call) -> S3Reply:
     assert call.bucket_name is not None
     check_bucket_name(call.bucket_name)
+    refuse_object_lock_bucket(call.headers)
     config = parse_create_bucket_configuration(await call.body.read_all(CREATE_BUCKET_LIMIT))
     constraint = config.location_constraint
     # us-east-1 takes no LocationConstraint; any other region must match the endpoint's.

@@ -43,6 +43,29 @@ def refuse_anonymous_overrides(caller: Caller, query: Mapping[str, list[str]]) -
         )
 
 
+# Control characters (tab aside): no HTTP header value may hold one (RFC 9110 section 5.5).
+_CONTROL = frozenset(chr(c) for c in (*range(0x00, 0x09), *range(0x0A, 0x20), 0x7F))
+
+
+def refuse_unsafe_overrides(query: Mapping[str, list[str]]) -> None:
+    """A response-* value becomes a response header verbatim: one holding CR or LF (sent as
+    `%0D%0A` in a presigned URL) would add headers of the signer's choosing to the answer a
+    victim's browser gets (a Set-Cookie under the endpoint's name), and the server refused to
+    send it at all, dropping the connection unanswered and unaudited. S3's answer for it is
+    [unconfirmed]: rolegate refuses it as it refuses other unusable arguments."""
+    if not query:
+        return
+    for parameter in OVERRIDES:
+        for value in query.get(parameter, ()):
+            if not _CONTROL.isdisjoint(value):
+                raise AwsError(
+                    "InvalidArgument",
+                    f"Invalid value for {parameter}: a header value may not hold control "
+                    "characters",
+                    400,
+                )
+
+
 def user_metadata(headers: Mapping[str, str]) -> tuple[tuple[str, str], ...]:
     return tuple(
         (name[len(META_PREFIX) :], value)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import replace
-from urllib.parse import unquote
+from functools import partial
 
 from rolegate.aws.errors import AwsError
 from rolegate.aws.s3.checksums import ChecksumAlgorithm, header_name
@@ -17,18 +17,20 @@ from rolegate.aws.s3.xml_results import (
     delete_result,
 )
 from rolegate.model import Segment, StoredObject
+from rolegate.services.s3.absence import listing_judgement, missing_key
 from rolegate.services.s3.authorize import check_expected_owner, s3_access_denied
 from rolegate.services.s3.body import receive_body
 from rolegate.services.s3.body_limits import DELETE_OBJECTS_LIMIT
 from rolegate.services.s3.call import S3Call, S3Reply
+from rolegate.services.s3.copy_source import parse_copy_source
 from rolegate.services.s3.errors import (
     key_too_long,
     no_such_bucket,
-    no_such_key,
 )
 from rolegate.services.s3.object_headers import (
     object_headers,
     refuse_anonymous_overrides,
+    refuse_unsafe_overrides,
     stored_headers,
     user_metadata,
 )
@@ -45,8 +47,15 @@ from rolegate.services.s3.ranges import (
     Precondition,
     check_conditions,
     parse_range,
+    part_range,
 )
 from rolegate.services.s3.service import S3Service
+from rolegate.services.s3.unserved import refuse_unserved_object_protections
+from rolegate.services.s3.versions import (
+    DELETE_VERSION,
+    GET_VERSION,
+    NULL_VERSION,
+)
 from rolegate.store.objects import NoSuchBucket
 
 # Up to this size an answer is read whole before it is sent; beyond, it streams in chunks.
@@ -69,6 +78,7 @@ def _content_type(call: S3Call) -> str | None:
 
 async def put_object(svc: S3Service, call: S3Call) -> S3Reply:
     key = _key_of(call)
+    refuse_unserved_object_protections(call.headers)
     assert call.bucket_name is not None
     condition = write_condition(call, key)
     received = await receive_body(call, svc.blobs)
@@ -118,14 +128,12 @@ def _find(svc: S3Service, call: S3Call) -> StoredObject:
     found = svc.objects.get_object(call.bucket_name, _key_of(call))
     if found is not None:
         return found
-    listing = call.judge("s3:ListBucket", f"arn:aws:s3:::{call.bucket_name}", call.bucket)
-    if listing.allowed:
-        raise no_such_key(call.key or "")
-    raise s3_access_denied(call.caller, listing)
+    raise missing_key(call, call.key or "")
 
 
 def _read_reply(svc: S3Service, call: S3Call, head: bool) -> S3Reply:
     refuse_anonymous_overrides(call.caller, call.query)
+    refuse_unsafe_overrides(call.query)
     try:
         return _read_once(svc, call, head, call.prefetched or _find(svc, call))
     except FileNotFoundError:
@@ -151,7 +159,11 @@ def _read_once(svc: S3Service, call: S3Call, head: bool, obj: StoredObject) -> S
             )
         raise PRECONDITION_FAILED from None
     headers = object_headers(obj, call.query)
-    wanted = parse_range(call.header("range"), obj.size)
+    part_number = call.param("partNumber")
+    if part_number is not None:
+        wanted = part_range(part_number, call.header("range"), obj.size, obj.part_sizes)
+    else:
+        wanted = parse_range(call.header("range"), obj.size)
     if call.header("x-amz-checksum-mode") == "ENABLED" and wanted is None:
         headers.extend(
             (header_name(ChecksumAlgorithm(algorithm)), value) for algorithm, value in obj.checksums
@@ -188,7 +200,9 @@ async def delete_object(svc: S3Service, call: S3Call) -> S3Reply:
     check = None
     if if_match is not None:
         require_read(call, key)
-        check = WriteCondition(key, if_match, if_none_match=False).check
+        check = WriteCondition(
+            key, if_match, if_none_match=False, absent=partial(missing_key, call, key)
+        ).check
     svc.free(svc.objects.delete_object(call.bucket_name, key, check))
     return S3Reply(204)
 
@@ -206,28 +220,50 @@ async def delete_objects(svc: S3Service, call: S3Call) -> S3Reply:
     # An <ETag> makes that key's delete conditional (conditional-deletes.html), and comparing
     # it needs s3:GetObject as well; a key listed twice keeps its first condition.
     etags: dict[str, str] = {}
+    versions: dict[str, str] = {}
     for item in request.objects:
         resource = f"arn:aws:s3:::{call.bucket_name}/{item.key}"
-        judgement = call.judge("s3:DeleteObject", resource, call.bucket)
+        # A <VersionId> is s3:DeleteObjectVersion (services/s3/versions.py), and only the null
+        # version exists: any other id is NoSuchVersion for that key, never the current object.
+        action = "s3:DeleteObject" if item.version_id is None else DELETE_VERSION
+        judgement = call.judge(action, resource, call.bucket)
         if judgement.allowed and item.etag is not None:
             judgement = call.judge("s3:GetObject", resource, call.bucket)
-        if judgement.allowed:
-            allowed.append(item.key)
-            if item.etag is not None:
-                etags.setdefault(item.key, item.etag)
-        else:
+        if not judgement.allowed:
             errors.append(
                 DeleteErrorEntry(key=item.key, code="AccessDenied", message="Access Denied")
             )
+        elif item.version_id is not None and item.version_id != NULL_VERSION:
+            errors.append(
+                DeleteErrorEntry(
+                    key=item.key,
+                    code="NoSuchVersion",
+                    message="The specified version does not exist.",
+                    version_id=item.version_id,
+                )
+            )
+        else:
+            allowed.append(item.key)
+            if item.etag is not None:
+                etags.setdefault(item.key, item.etag)
+            if item.version_id is not None:
+                versions.setdefault(item.key, item.version_id)
     refused: dict[str, DeleteErrorEntry] = {}
+    # Whether a missing key may be reported as missing (services/s3/absence.py): asked once,
+    # and only when some delete is conditional.
+    may_list = bool(etags) and listing_judgement(call, call.bucket_name, call.bucket).allowed
 
     def still_as_expected(key: str, current: StoredObject | None) -> bool:
         wanted = etags.get(key)
         if wanted is None:
             return True
         if current is None:
-            refused[key] = DeleteErrorEntry(
-                key=key, code="NoSuchKey", message="The specified key does not exist."
+            refused[key] = (
+                DeleteErrorEntry(
+                    key=key, code="NoSuchKey", message="The specified key does not exist."
+                )
+                if may_list
+                else DeleteErrorEntry(key=key, code="AccessDenied", message="Access Denied")
             )
             return False
         if not etag_matches(wanted, current.etag):
@@ -241,7 +277,11 @@ async def delete_objects(svc: S3Service, call: S3Call) -> S3Reply:
     keys = list(dict.fromkeys(allowed))
     svc.free(svc.objects.delete_objects(call.bucket_name, keys, check))
     errors.extend(refused.values())
-    deleted = [] if request.quiet else [DeletedEntry(key=k) for k in keys if k not in refused]
+    deleted = (
+        []
+        if request.quiet
+        else [DeletedEntry(key=k, version_id=versions.get(k)) for k in keys if k not in refused]
+    )
     return S3Reply(200, [], delete_result(deleted, errors), "application/xml")
 
 
@@ -255,33 +295,40 @@ def missing_content_md5() -> AwsError:
     )
 
 
-def _copy_source(call: S3Call) -> tuple[str, str]:
-    raw = unquote(call.header("x-amz-copy-source") or "")
-    raw = raw.split("?versionId=", 1)[0].lstrip("/")
-    bucket, _, key = raw.partition("/")
-    if not bucket or not key:
-        raise AwsError("InvalidArgument", "Invalid copy source object key", 400)
-    return bucket, key
+def _replaces_metadata(call: S3Call) -> bool:
+    """`x-amz-metadata-directive` is COPY or REPLACE exactly (API_CopyObject.html). Read
+    case-insensitively, `replace` replaced the metadata while a policy's `StringEquals
+    s3:x-amz-metadata-directive REPLACE` did not match it: a Deny on it walked around."""
+    directive = call.header("x-amz-metadata-directive")
+    if directive is None or directive == "COPY":
+        return False
+    if directive == "REPLACE":
+        return True
+    raise AwsError("InvalidArgument", "Unknown metadata directive.", 400)
 
 
 async def copy_object(svc: S3Service, call: S3Call) -> S3Reply:
     assert call.bucket_name is not None
     key = _key_of(call)
-    source_bucket_name, source_key = _copy_source(call)
+    refuse_unserved_object_protections(call.headers)
+    replace_metadata = _replaces_metadata(call)
+    copy_source = parse_copy_source(call.header("x-amz-copy-source"))
+    source_bucket_name, source_key = copy_source.bucket, copy_source.key
     condition = write_condition(call, key)
     source_bucket = svc.objects.get_bucket(source_bucket_name)
     if source_bucket is None:
         raise no_such_bucket(source_bucket_name)
     check_expected_owner(call.header("x-amz-source-expected-bucket-owner"), source_bucket)
     source_arn = f"arn:aws:s3:::{source_bucket_name}/{source_key}"
-    reading = call.judge("s3:GetObject", source_arn, source_bucket)
+    # Copying a named version reads that version (API_CopyObject.html).
+    action = "s3:GetObject" if copy_source.version_id is None else GET_VERSION
+    reading = call.judge(action, source_arn, source_bucket)
     if not reading.allowed:
         raise s3_access_denied(call.caller, reading)
     source = svc.objects.get_object(source_bucket_name, source_key)
     if source is None:
-        raise no_such_key(source_key)
+        raise missing_key(call, source_key, source_bucket_name, source_bucket)
     check_copy_source(call, source)
-    replace_metadata = (call.header("x-amz-metadata-directive") or "COPY").upper() == "REPLACE"
     if source_bucket_name == call.bucket_name and source_key == key and not replace_metadata:
         raise AwsError(
             "InvalidRequest",

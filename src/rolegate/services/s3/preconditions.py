@@ -17,15 +17,18 @@ exactly one wins (the other gets 412, and its bytes are freed by the handler).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from email.utils import parsedate_to_datetime
+from functools import partial
 
+from rolegate.aws.errors import AwsError
 from rolegate.aws.s3.errors import S3Error, not_implemented
 from rolegate.model import StoredObject
+from rolegate.services.s3.absence import missing_key
 from rolegate.services.s3.authorize import s3_access_denied
 from rolegate.services.s3.call import S3Call
-from rolegate.services.s3.errors import no_such_key
 
 _PRECONDITION_MESSAGE = "At least one of the pre-conditions you specified did not hold"
 
@@ -53,6 +56,9 @@ class WriteCondition:
     key: str
     if_match: str | None
     if_none_match: bool
+    # The answer for an `If-Match` on a key with no object: NoSuchKey only to a caller that may
+    # list the bucket (services/s3/absence.py), asked when it happens.
+    absent: Callable[[], AwsError]
 
     def check(self, current: StoredObject | None) -> None:
         """Raise S3's answer when the object now at the key does not meet the condition."""
@@ -60,7 +66,7 @@ class WriteCondition:
             raise precondition_failed("If-None-Match")
         if self.if_match is not None:
             if current is None:
-                raise no_such_key(self.key)
+                raise self.absent()
             if not etag_matches(self.if_match, current.etag):
                 raise precondition_failed("If-Match")
 
@@ -83,7 +89,7 @@ def write_condition(call: S3Call, key: str) -> WriteCondition | None:
         if not _items(if_match):
             raise precondition_failed("If-Match")
         require_read(call, key)
-    return WriteCondition(key, if_match, if_none_match is not None)
+    return WriteCondition(key, if_match, if_none_match is not None, partial(missing_key, call, key))
 
 
 def require_read(call: S3Call, key: str) -> None:
