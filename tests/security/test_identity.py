@@ -88,10 +88,11 @@ def test_session_of_a_deleted_and_recreated_role_is_refused(server: RunningServe
     assert new_id != old_id
 
     # The old session must not wear the new role's permissions, nor claim the old role's id.
-    # Refused as an invalid token (STS/APIReference/CommonErrors.html, InvalidClientTokenId).
+    # Refused as an invalid token: S3's InvalidToken (AmazonS3/latest/API/ErrorResponses.html),
+    # STS's InvalidClientTokenId (STS/APIReference/CommonErrors.html).
     with pytest.raises(ClientError) as listing:
         server.client("s3", old).list_buckets()
-    assert listing.value.response["Error"]["Code"] == "InvalidClientTokenId"
+    assert listing.value.response["Error"]["Code"] == "InvalidToken"
     with pytest.raises(ClientError) as identity:
         server.client("sts", old).get_caller_identity()
     assert _error(identity) == (
@@ -134,7 +135,7 @@ def test_session_token_of_a_deleted_and_recreated_user_is_refused(server: Runnin
     # GetSessionToken's session belongs to the user id it was issued for (UG/reference_identifiers).
     with pytest.raises(ClientError) as listing:
         server.client("s3", session).list_buckets()
-    assert listing.value.response["Error"]["Code"] == "InvalidClientTokenId"
+    assert listing.value.response["Error"]["Code"] == "InvalidToken"
     with pytest.raises(ClientError) as identity:
         server.client("sts", session).get_caller_identity()
     assert _error(identity)[0] == "InvalidClientTokenId"

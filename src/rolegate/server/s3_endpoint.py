@@ -13,7 +13,7 @@ from datetime import datetime
 
 from rolegate.aws.errors import AwsError
 from rolegate.aws.s3.chunk_signing import ChunkSigning
-from rolegate.aws.s3.errors import not_implemented
+from rolegate.aws.s3.errors import not_implemented, s3_credential_error
 from rolegate.aws.s3.routing import S3Target, parse_query, resolve
 from rolegate.aws.s3.verified_body import VerifiedBody
 from rolegate.aws.s3.xml import error_body
@@ -177,7 +177,14 @@ class S3Endpoint:
             # route its unsigned spelling took here. Checked before the key is looked up.
             check_service(auth, "s3")
             payload_hash = auth.payload_hash
-            caller, secret = self._authenticator.authenticate_with_secret(auth, request, None, now)
+            try:
+                caller, secret = self._authenticator.authenticate_with_secret(
+                    auth, request, None, now
+                )
+            except AwsError as error:
+                raise s3_credential_error(
+                    error, auth.scope.access_key_id, bool(auth.security_token)
+                ) from None
             if (auth.payload_hash or "").startswith("STREAMING-AWS4-HMAC-SHA256"):
                 streaming = ChunkSigning.for_request(self._authenticator.verifier, auth, secret)
         trail.identify(caller)  # from here on, a refusal's audit line names the caller

@@ -176,3 +176,22 @@ def unsupported_trailer() -> S3Error:
     return S3Error(
         "InvalidRequest", "The value specified in the x-amz-trailer header is not supported", 400
     )
+
+
+def s3_credential_error(error: AwsError, access_key_id: str, has_token: bool) -> AwsError:
+    """S3's own words for a credential the Query services call `InvalidClientTokenId` or
+    `ExpiredToken` (AmazonS3/latest/API/ErrorResponses.html): an access key that does not exist
+    is `403 InvalidAccessKeyId` (naming the key), a session token that does not authenticate is
+    `400 InvalidToken`, an expired one `400 ExpiredToken`. Other errors pass unchanged."""
+    if error.code == "ExpiredToken":
+        return S3Error("ExpiredToken", "The provided token has expired.", 400)
+    if error.code != "InvalidClientTokenId":
+        return error
+    if has_token:
+        return S3Error("InvalidToken", "The provided token is malformed or otherwise invalid.", 400)
+    return S3Error(
+        "InvalidAccessKeyId",
+        "The AWS Access Key Id you provided does not exist in our records.",
+        403,
+        extra={"AWSAccessKeyId": access_key_id},
+    )
