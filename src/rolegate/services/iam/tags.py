@@ -17,6 +17,7 @@ from rolegate.services.iam import params
 from rolegate.services.iam.errors import invalid_input, limit_exceeded
 from rolegate.services.iam.owners import authorized_owner, current_identity
 from rolegate.services.iam.paging import paginate
+from rolegate.services.iam.request_keys import request_tag_keys, tag_keys
 from rolegate.services.iam.shapes import tags_shape
 from rolegate.store import MetadataStore
 
@@ -45,21 +46,19 @@ def without_keys(existing: Iterable[Tag], keys: Iterable[str]) -> tuple[Tag, ...
 
 
 def _tag(store: MetadataStore, call: Call, kind: PolicyOwnerKind, action: str) -> None:
-    owner = authorized_owner(store, call, kind, action)
+    added = params.tags(call.params)
+    owner = authorized_owner(store, call, kind, action, request_tag_keys(added))
     with store.transaction():
         owner = current_identity(store, owner)
-        store.put(
-            replace(owner, tags=merge_tags(owner.tags, params.tags(call.params), QUOTA_NAMES[kind]))
-        )
+        store.put(replace(owner, tags=merge_tags(owner.tags, added, QUOTA_NAMES[kind])))
 
 
 def _untag(store: MetadataStore, call: Call, kind: PolicyOwnerKind, action: str) -> None:
-    owner = authorized_owner(store, call, kind, action)
+    removed = params.str_list(call.params, "TagKeys")
+    owner = authorized_owner(store, call, kind, action, tag_keys(removed))
     with store.transaction():
         owner = current_identity(store, owner)
-        store.put(
-            replace(owner, tags=without_keys(owner.tags, params.str_list(call.params, "TagKeys")))
-        )
+        store.put(replace(owner, tags=without_keys(owner.tags, removed)))
 
 
 def _list(

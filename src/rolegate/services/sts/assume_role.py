@@ -19,6 +19,7 @@ from rolegate.policy.kinds import PolicyKind, PolicyType
 from rolegate.policy.principal import PrincipalType
 from rolegate.services.authz import Authorizer, raise_unless_allowed
 from rolegate.services.call import Call
+from rolegate.services.iam.request_keys import resource_tag_keys
 from rolegate.services.sts.assume_role_checks import (
     RequestedSession,
     check_duration,
@@ -118,7 +119,9 @@ class AssumeRole:
             text, PolicyKind.TRUST, "TrustPolicy", PolicyType.RESOURCE
         )
         policies = self._authorizer.identity_policies(caller)
-        context = {**call.context, **asked.trust_context()}
+        # The role's tags are the request's resource tags: "Assume roles that have a specific tag"
+        # (UG/reference_policies_examples_iam-assume-tagged-role.html) conditions on them.
+        context = {**resource_tag_keys(role.tags), **asked.trust_context(), **call.context}
         for action in actions:
             judgement = self._authorizer.judge(
                 caller,
