@@ -19,8 +19,8 @@ from rolegate.services.iam.catalog import AnyPolicy, versions_of
 from rolegate.services.iam.errors import delete_conflict, policy_exists
 from rolegate.services.iam.names import DEFAULT_PATH, policy_arn, under_path
 from rolegate.services.iam.paging import paginate
-from rolegate.services.iam.request_keys import request_tag_keys
 from rolegate.services.iam.policy_access import authorized_customer_policy, authorized_policy
+from rolegate.services.iam.request_keys import request_tag_keys
 from rolegate.services.iam.shapes import PolicyUsage, policy_shape
 from rolegate.services.iam.tags import merge_tags
 from rolegate.services.iam.usage import usage_by_arn, usage_of
