@@ -37,14 +37,16 @@ class Account:
         self.id = self.root.account_id
         self.iam = server.client("iam", self.root)
 
-    def user(self, name: str, policy: str) -> Any:
-        """An IAM client signed by a new user `name` whose only policy is `policy`."""
+    def credentials(self, name: str, policy: str) -> Credentials:
+        """The access key of a new user `name` whose only policy is `policy`."""
         self.iam.create_user(UserName=name)
         self.iam.put_user_policy(UserName=name, PolicyName="p", PolicyDocument=policy)
         key = self.iam.create_access_key(UserName=name)["AccessKey"]
-        return self.server.client(
-            "iam", Credentials(key["AccessKeyId"], key["SecretAccessKey"], None, self.id)
-        )
+        return Credentials(key["AccessKeyId"], key["SecretAccessKey"], None, self.id)
+
+    def user(self, name: str, policy: str) -> Any:
+        """An IAM client signed by a new user `name` whose only policy is `policy`."""
+        return self.server.client("iam", self.credentials(name, policy))
 
     def trust_account(self) -> str:
         return _policy(
@@ -267,3 +269,41 @@ def test_a_delegate_bound_to_a_boundary_cannot_escape_it(server: RunningServer) 
         == boundary
     )
     assert account.iam.list_user_policies(UserName="free")["PolicyNames"] == []
+
+
+def test_tags_under_the_reserved_aws_prefix_are_refused(server: RunningServer) -> None:
+    # UG/id_tags.html (tag naming rules): "The aws: prefix is reserved for AWS use"; a customer
+    # could otherwise forge an AWS-set tag (aws:cloudformation:stack-name) that policies trust
+    # through aws:ResourceTag or aws:PrincipalTag. UG/id_session-tags.html: session tags follow
+    # the same rules.
+    account = Account(server)
+    forged = [{"Key": "AWS:cloudformation:stack-name", "Value": "prod"}]
+    account.iam.create_role(RoleName="r", AssumeRolePolicyDocument=account.trust_account())
+    attacks = [
+        lambda: account.iam.tag_role(RoleName="r", Tags=forged),
+        lambda: account.iam.create_user(UserName="u", Tags=forged),
+    ]
+    for attack in attacks:
+        with pytest.raises(ClientError) as refused:
+            attack()
+        assert _code(refused) == "InvalidInput"
+    assert account.iam.list_role_tags(RoleName="r")["Tags"] == []
+    account.iam.update_assume_role_policy(
+        RoleName="r",
+        PolicyDocument=_policy(
+            {
+                "Effect": "Allow",
+                "Principal": {"AWS": f"arn:aws:iam::{account.id}:root"},
+                "Action": ["sts:AssumeRole", "sts:TagSession"],
+            }
+        ),
+    )
+    tagger = account.credentials(
+        "tagger", _policy({"Effect": "Allow", "Action": "sts:*", "Resource": "*"})
+    )
+    sts = server.client("sts", tagger)
+    with pytest.raises(ClientError) as refused:
+        sts.assume_role(
+            RoleArn=f"arn:aws:iam::{account.id}:role/r", RoleSessionName="ses", Tags=forged
+        )
+    assert _code(refused) == "InvalidParameterValue"

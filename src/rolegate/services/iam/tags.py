@@ -22,11 +22,25 @@ from rolegate.services.iam.shapes import tags_shape
 from rolegate.store import MetadataStore
 
 MAX_TAGS = 50
+RESERVED_PREFIX = "aws:"
 QUOTA_NAMES = {PolicyOwnerKind.ROLE: "TagsPerRole", PolicyOwnerKind.USER: "TagsPerUser"}
+
+
+def check_not_reserved(keys: Iterable[str]) -> None:
+    """UG/id_tags.html (tag naming rules): "The aws: prefix is reserved for AWS use", in any case.
+    A tag a customer could set under it would pass for one AWS set (aws:cloudformation:...) in
+    every policy that conditions on aws:ResourceTag or aws:PrincipalTag. (Exact text not confirmed
+    against the live service.)"""
+    for key in keys:
+        if key.lower().startswith(RESERVED_PREFIX):
+            raise invalid_input(
+                f"Tag key {key} is not valid: keys beginning with aws: are reserved for AWS use."
+            )
 
 
 def merge_tags(existing: Iterable[Tag], new: Iterable[Tag], quota_name: str) -> tuple[Tag, ...]:
     added = list(new)
+    check_not_reserved(tag.key for tag in added)
     if len({tag.key.lower() for tag in added}) < len(added):
         raise invalid_input(
             "Duplicate tag keys found. Please note that Tag keys are case insensitive."
