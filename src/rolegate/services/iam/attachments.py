@@ -44,10 +44,13 @@ def _attach(
 ) -> Mapping[str, object]:
     arn = params.required_str(call.params, "PolicyArn")
     owner = authorized_owner(store, call, kind, action, policy_arn_key(arn))
-    if visible_policy(store, owner.account_id, arn) is None:
-        raise not_attachable(arn)
     with store.transaction():
         current_identity(store, owner)  # still the identity authorized (see inline policies)
+        # Looked up in the write's transaction: a policy deleted between a lookup before it and
+        # the insert would leave an attachment behind (DeletePolicy refuses only attachments it
+        # sees), which a policy created later under the same name would silently fill.
+        if visible_policy(store, owner.account_id, arn) is None:
+            raise not_attachable(arn)
         attached = _attached(store, owner)
         if any(a.policy_arn == arn for a in attached):
             return {}  # attaching again changes nothing

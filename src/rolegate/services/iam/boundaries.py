@@ -30,8 +30,10 @@ def _put(
 ) -> Mapping[str, object]:
     asked = params.required_str(call.params, "PermissionsBoundary")
     owner = authorized_owner(store, call, kind, action, boundary_key(asked))
-    arn = require_boundary(store, call.caller.account_id, asked)
     with store.transaction():
+        # In the write's transaction, as for attachments: a boundary deleted meanwhile must not
+        # be set (DeletePolicy refuses only boundaries it sees).
+        arn = require_boundary(store, call.caller.account_id, asked)
         store.put(replace(current_identity(store, owner), permissions_boundary=arn))
     return {}
 

@@ -59,13 +59,13 @@ def create_role(store: MetadataStore, call: Call) -> Mapping[str, object]:
         description=params.optional_str(call.params, "Description"),
         max_session_duration=params.optional_int(call.params, "MaxSessionDuration")
         or DEFAULT_MAX_SESSION_DURATION,
-        permissions_boundary=None
-        if boundary is None
-        else require_boundary(store, account_id, boundary),
+        permissions_boundary=boundary,
         tags=tags,
     )
     try:
         with store.transaction():
+            if boundary is not None:  # in the transaction: see boundaries._put
+                require_boundary(store, account_id, boundary)
             # Bound in the write's transaction: a principal deleted meanwhile is not bound.
             role = replace(role, trust_principals=bind_principals(store, document, IAM))
             store.insert(role)

@@ -53,13 +53,13 @@ def create_user(store: MetadataStore, call: Call) -> Mapping[str, object]:
         path=path,
         user_id=unique_id(IdPrefix.USER),
         created=call.now,
-        permissions_boundary=None
-        if boundary is None
-        else require_boundary(store, account_id, boundary),
+        permissions_boundary=boundary,
         tags=tags,
     )
     try:
         with store.transaction():
+            if boundary is not None:  # in the transaction: see boundaries._put
+                require_boundary(store, account_id, boundary)
             store.insert(user)
     except AlreadyExists:
         raise owner_exists(PolicyOwnerKind.USER, name) from None

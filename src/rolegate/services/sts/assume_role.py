@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 from datetime import timedelta
 
-from rolegate.aws.errors import access_denied, validation_error
+from rolegate.aws.errors import access_denied
 from rolegate.model import Role, Session, SessionKind, Tag
 from rolegate.policy.arn import Arn
 from rolegate.policy.kinds import PolicyKind, PolicyType
@@ -59,10 +59,6 @@ def _with_source_identity(caller: Caller, asked: RequestedSession) -> RequestedS
     allow sts:SetSourceIdentity for it; naming another value is refused.
     """
     earlier = caller.session.source_identity if caller.session is not None else None
-    if asked.source_identity is not None and asked.source_identity.lower().startswith("aws:"):
-        # STS/API_AssumeRole.html (SourceIdentity): "You cannot use a value that begins with the
-        # text aws:. This prefix is reserved for AWS internal use." (exact text not confirmed)
-        raise validation_error("SourceIdentity must not begin with the reserved prefix aws:")
     if earlier is None:
         return asked
     if asked.source_identity not in (None, earlier):
