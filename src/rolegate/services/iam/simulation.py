@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from rolegate.aws.errors import validation_error
 from rolegate.model import PolicyOwnerKind
 from rolegate.policy.json_source import TextPosition
 from rolegate.policy.simulator import (
@@ -19,6 +20,7 @@ from rolegate.policy.simulator import (
     SimulationInput,
     SimulationInputError,
     SimulationResult,
+    pair_count,
     simulate,
 )
 from rolegate.services.call import Call
@@ -27,7 +29,12 @@ from rolegate.services.iam.documents import ALLOWS_NOTHING, policy_documents_for
 from rolegate.services.iam.errors import invalid_input, no_such_entity, no_such_owner
 from rolegate.services.iam.names import parse_entity_arn
 from rolegate.services.iam.owners import get_identity, owner_of
-from rolegate.services.iam.paging import paginate
+from rolegate.services.iam.paging import (
+    DEFAULT_MAX_ITEMS,
+    Page,
+    decode_marker,
+    encode_marker,
+)
 from rolegate.store import MetadataStore
 
 _INPUT = "PolicyInputList"
@@ -87,13 +94,30 @@ def _simulation_input(
 
 
 def _answer(call: Call, given: SimulationInput, names: Mapping[str, str]) -> Mapping[str, object]:
+    """One page of results, and only that page evaluated: ActionNames x ResourceArns grows as a
+    product (a 1 MiB request holds thousands of each), so evaluating all of it for every page
+    held a worker for minutes and every result in memory (MaxItems bounds a page to 1000)."""
+    marker = params.optional_str(call.params, "Marker")
+    first = 0 if marker is None else _index_of(decode_marker(marker)) + 1
+    limit = params.optional_int(call.params, "MaxItems") or DEFAULT_MAX_ITEMS
     try:
-        results = simulate(given)
+        results = simulate(given, first, limit)
     except SimulationInputError as error:
         raise invalid_input(_renamed(str(error), names)) from None
-    indexed = list(enumerate(results))
-    page = paginate(indexed, lambda item: f"{item[0]:08d}", call.params)
-    return page.fields("EvaluationResults", [result_json(r, names) for _, r in page.items])
+    last = first + len(results) - 1
+    more = last + 1 < pair_count(given)
+    page = Page(results, encode_marker(_marker_key(last)) if more and results else None)
+    return page.fields("EvaluationResults", [result_json(r, names) for r in page.items])
+
+
+def _marker_key(index: int) -> str:
+    return f"{index:08d}"
+
+
+def _index_of(key: str) -> int:
+    if not (key.isascii() and key.isdigit()):
+        raise validation_error("Invalid value for parameter Marker.")
+    return int(key)
 
 
 def _renamed(message: str, names: Mapping[str, str]) -> str:
