@@ -129,6 +129,10 @@ def test_a_deny_on_resource_tags_protects_tagged_roles_and_users(server: Running
         lambda: admin.untag_role(RoleName="guarded", TagKeys=["Protected"]),
         lambda: admin.create_access_key(UserName="boss"),
         lambda: admin.put_user_policy(UserName="boss", PolicyName="x", PolicyDocument=everything),
+        # The simulator shows which statements of the role's policies decide: reading them.
+        lambda: admin.simulate_principal_policy(
+            PolicySourceArn=f"arn:aws:iam::{account.id}:role/guarded", ActionNames=["s3:GetObject"]
+        ),
     ]
     for attack in attacks:
         with pytest.raises(ClientError) as denied:

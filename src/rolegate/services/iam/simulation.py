@@ -35,6 +35,7 @@ from rolegate.services.iam.paging import (
     decode_marker,
     encode_marker,
 )
+from rolegate.services.iam.request_keys import resource_tag_keys
 from rolegate.store import MetadataStore
 
 _INPUT = "PolicyInputList"
@@ -141,9 +142,18 @@ def simulate_custom_policy(store: MetadataStore, call: Call) -> Mapping[str, obj
 
 def simulate_principal_policy(store: MetadataStore, call: Call) -> Mapping[str, object]:
     source = params.required_str(call.params, "PolicySourceArn")
-    call.authorize("iam:SimulatePrincipalPolicy", source)
     account_id = call.caller.account_id
     parsed = parse_entity_arn(source)
+    # The simulated user's or role's tags are the request's resource tags, as for any operation
+    # on it: a Deny on aws:ResourceTag that keeps a caller off a role keeps its policies hidden
+    # here too. Looked up in the caller's own account only.
+    subject = (
+        get_identity(store, account_id, PolicyOwnerKind(parsed.kind), parsed.name)
+        if parsed is not None and parsed.account == account_id and parsed.kind != "group"
+        else None
+    )
+    tags = subject.tags if subject is not None and subject.arn == source else ()
+    call.authorize("iam:SimulatePrincipalPolicy", source, resource_tag_keys(tags))
     if parsed is None:
         raise invalid_input(f"PolicySourceArn {source} is not the ARN of a user, group or role.")
     if parsed.kind == "group" or parsed.account != account_id:
