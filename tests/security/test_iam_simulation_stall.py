@@ -12,6 +12,8 @@ from __future__ import annotations
 import json
 import time
 
+import pytest
+from botocore.exceptions import ClientError
 from tests.rolegate_server import RunningServer
 
 POLICY = json.dumps(
@@ -53,3 +55,57 @@ def test_a_huge_simulation_answers_one_page_promptly(server: RunningServer) -> N
         PolicyInputList=[POLICY], ActionNames=actions[-1:], ResourceArns=resources[-2:]
     )
     assert len(tail["EvaluationResults"]) == 2 and tail["IsTruncated"] is False
+
+
+def test_a_simulation_with_endless_context_values_is_refused_promptly(
+    server: RunningServer,
+) -> None:
+    # Each context value is matched against each value of each condition naming its key: twenty
+    # policies of 420 patterns against 10,000 values is ~84 million glob matches for ONE result
+    # (MaxItems=1), held on the worker's event loop. A real request carries at most 50 values.
+    root = server.new_account()
+    iam = server.client("iam", root, read_timeout=5, connect_timeout=5)
+    patterns = [f"v{i}*x*y*z" for i in range(420)]
+    policy = json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Effect": "Allow",
+                    "Action": "s3:GetObject",
+                    "Resource": "*",
+                    "Condition": {"ForAnyValue:StringLike": {"aws:TagKeys": patterns}},
+                }
+            ],
+        }
+    )
+    values = [f"w{i}abcdefgh" for i in range(10_000)]
+    started = time.monotonic()
+    with pytest.raises(ClientError) as refused:
+        iam.simulate_custom_policy(
+            PolicyInputList=[policy] * 20,
+            ActionNames=["s3:GetObject"],
+            ContextEntries=[
+                {
+                    "ContextKeyName": "aws:TagKeys",
+                    "ContextKeyValues": values,
+                    "ContextKeyType": "stringList",
+                }
+            ],  # fmt: skip
+            MaxItems=1,
+        )
+    assert time.monotonic() - started < 5
+    assert refused.value.response["Error"]["Code"] == "InvalidInput"
+    # A realistic simulation (a request's 50 tag keys) is answered as before.
+    answered = iam.simulate_custom_policy(
+        PolicyInputList=[policy],
+        ActionNames=["s3:GetObject"],
+        ContextEntries=[
+            {
+                "ContextKeyName": "aws:TagKeys",
+                "ContextKeyValues": ["v7abxcyzz", *values[:49]],
+                "ContextKeyType": "stringList",
+            }
+        ],  # fmt: skip
+    )
+    assert answered["EvaluationResults"][0]["EvalDecision"] == "allowed"
