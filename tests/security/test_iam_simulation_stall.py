@@ -91,7 +91,7 @@ def test_a_simulation_with_endless_context_values_is_refused_promptly(
                     "ContextKeyValues": values,
                     "ContextKeyType": "stringList",
                 }
-            ],  # fmt: skip
+            ],
             MaxItems=1,
         )
     assert time.monotonic() - started < 5
@@ -106,6 +106,6 @@ def test_a_simulation_with_endless_context_values_is_refused_promptly(
                 "ContextKeyValues": ["v7abxcyzz", *values[:49]],
                 "ContextKeyType": "stringList",
             }
-        ],  # fmt: skip
+        ],
     )
     assert answered["EvaluationResults"][0]["EvalDecision"] == "allowed"
