@@ -47,9 +47,25 @@ def test_assume_role_does_not_tell_which_roles_another_account_has(
             "Action": "sts:AssumeRole",
         }
     )
-    server.client("iam", victim).create_role(
+    victim_iam = server.client("iam", victim)
+    victim_iam.create_role(
         RoleName="payments-admin", Path="/ops/", AssumeRolePolicyDocument=trust_own
     )
+    # A common guard: deny everyone outside the account, explicitly.
+    guarded = _policy(
+        {
+            "Effect": "Allow",
+            "Principal": {"AWS": f"arn:aws:iam::{victim.account_id}:root"},
+            "Action": "sts:AssumeRole",
+        },
+        {
+            "Effect": "Deny",
+            "Principal": {"AWS": "*"},
+            "Action": "sts:AssumeRole",
+            "Condition": {"StringNotEquals": {"aws:PrincipalAccount": victim.account_id}},
+        },
+    )
+    victim_iam.create_role(RoleName="guarded", AssumeRolePolicyDocument=guarded)
     attacker_root = server.new_account()
     attacker = _user(
         server,
@@ -59,7 +75,7 @@ def test_assume_role_does_not_tell_which_roles_another_account_has(
     )
     sts = server.client("sts", attacker)
     answers: dict[str, tuple[str, str]] = {}
-    for probe in ("ops/payments-admin", "ops/no-such-role", "payments-admin"):
+    for probe in ("ops/payments-admin", "ops/no-such-role", "payments-admin", "guarded"):
         arn = f"arn:aws:iam::{victim.account_id}:role/{probe}"
         with pytest.raises(ClientError) as denied:
             sts.assume_role(RoleArn=arn, RoleSessionName="probe")

@@ -170,6 +170,19 @@ class AssumeRole:
                 resource_account=account,
             )
             call.record(action, resource, judgement.result)
+            if (
+                not judgement.allowed
+                and account not in (None, caller.account_id)
+                and judgement.result.denying_policy_type is PolicyType.RESOURCE
+            ):
+                # Another account's trust policy that denies the caller explicitly (a guard such
+                # as "Deny everyone outside our organization") is answered as one that does not
+                # allow it, which is also what a missing role gets: the caller learns nothing of
+                # that account's roles or their trust policies. The audit line keeps the truth.
+                raise access_denied(
+                    f"User: {caller.arn} is not authorized to perform: {action} on resource: "
+                    f"{resource} because no resource-based policy allows the {action} action"
+                )
             raise_unless_allowed(caller, judgement)
         if role is None:  # pragma: no cover - a trust policy that trusts no one allowed
             raise access_denied(f"User: {caller.arn} is not authorized to perform: sts:AssumeRole")
