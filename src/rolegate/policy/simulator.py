@@ -141,8 +141,21 @@ def _context_entries(entries: Sequence[ContextEntry]) -> dict[str, object]:
     return {entry.name: list(entry.values) for entry in entries}
 
 
-def simulate(given: SimulationInput) -> list[SimulationResult]:
-    """Evaluate every action on every resource; raise SimulationInputError for bad input."""
+def pair_count(given: SimulationInput) -> int:
+    """How many results a simulation has: one per action and resource."""
+    return len(given.action_names) * len(given.resource_arns or ("*",))
+
+
+def simulate(
+    given: SimulationInput, first: int = 0, count: int | None = None
+) -> list[SimulationResult]:
+    """Evaluate every action on every resource, or only the `count` results from the `first`
+    (in action-major order); raise SimulationInputError for bad input.
+
+    A window lets a server evaluate one page: the pairs grow as the product of two lists a
+    request of a megabyte can make thousands long each, which is hours of evaluation and every
+    result held in memory at once.
+    """
     if not given.policy_input_list:
         raise SimulationInputError("PolicyInputList must name at least one policy")
     if not given.action_names:
@@ -176,34 +189,37 @@ def simulate(given: SimulationInput) -> list[SimulationResult]:
     )
     context = _context_entries(given.context_entries)
     results: list[SimulationResult] = []
-    for action in given.action_names:
-        for resource in given.resource_arns or ("*",):
-            owner = _resource_owner(given.resource_owner, resource, caller)
-            if given.caller_arn is not None:
-                request = Request.build(caller, action, resource, context, owner)
-            else:
-                # Without a caller AWS retrieves no context of its own: only what was given.
-                request = Request(caller, action, resource, RequestContext(context), owner)
-            result = evaluate(request, policies)
-            matched = tuple(
-                MatchedStatement(
-                    ref.policy_id,
-                    SOURCE_POLICY_TYPES[ref.policy_type],
-                    ref.sid,
-                    *_span(spans, ref.policy_id, ref.index),
-                )
-                for ref in result.matched_statements
+    resources = given.resource_arns or ("*",)
+    last = pair_count(given) if count is None else min(pair_count(given), first + count)
+    for index in range(max(first, 0), last):
+        action = given.action_names[index // len(resources)]
+        resource = resources[index % len(resources)]
+        owner = _resource_owner(given.resource_owner, resource, caller)
+        if given.caller_arn is not None:
+            request = Request.build(caller, action, resource, context, owner)
+        else:
+            # Without a caller AWS retrieves no context of its own: only what was given.
+            request = Request(caller, action, resource, RequestContext(context), owner)
+        result = evaluate(request, policies)
+        matched = tuple(
+            MatchedStatement(
+                ref.policy_id,
+                SOURCE_POLICY_TYPES[ref.policy_type],
+                ref.sid,
+                *_span(spans, ref.policy_id, ref.index),
             )
-            results.append(
-                SimulationResult(
-                    action,
-                    resource,
-                    result,
-                    matched,
-                    reason(result, action),
-                    request.is_cross_account,
-                )
+            for ref in result.matched_statements
+        )
+        results.append(
+            SimulationResult(
+                action,
+                resource,
+                result,
+                matched,
+                reason(result, action),
+                request.is_cross_account,
             )
+        )
     return results
 
 

@@ -140,8 +140,10 @@ class QueryEndpoint:
         )
         authorizer = self._authorizer
 
-        def authorize(action: str, resource: str) -> None:
-            judgement = authorizer.judge(caller, action, resource, context)
+        def authorize(action: str, resource: str, keys: Mapping[str, object] | None = None) -> None:
+            # The global keys win: an operation's keys add to them, never replace them.
+            asked = {**keys, **context} if keys else context
+            judgement = authorizer.judge(caller, action, resource, asked)
             trail.record(action, resource, judgement.result)
             raise_unless_allowed(caller, judgement)
 

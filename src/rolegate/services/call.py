@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Protocol
 
 from rolegate.model import AccessKey, Session, User
 from rolegate.policy.decision import EvaluationResult
@@ -31,8 +32,14 @@ class Caller:
         return self.principal.arn
 
 
-# (action, resource ARN) -> None, or raises AwsError AccessDenied with the explained message.
-Authorize = Callable[[str, str], None]
+class Authorize(Protocol):
+    """(action, resource ARN, the operation's own condition keys) -> None, or raises AwsError
+    AccessDenied with the explained message. The keys join the request's global ones: what the
+    request asks for and what it acts on (tags, a boundary, a policy ARN)."""
+
+    def __call__(
+        self, action: str, resource: str, keys: Mapping[str, object] | None = None
+    ) -> None: ...
 
 
 # (action, resource ARN, result): notes a decision made inside a handler for the audit log.
@@ -43,7 +50,9 @@ def _ignore(action: str, resource: str, result: EvaluationResult) -> None:
     return None
 
 
-def _deny_everything(action: str, resource: str) -> None:  # pragma: no cover - a safe default
+def _deny_everything(  # pragma: no cover - a safe default
+    action: str, resource: str, keys: Mapping[str, object] | None = None
+) -> None:
     raise PermissionError(f"no authorizer wired for {action} on {resource}")
 
 

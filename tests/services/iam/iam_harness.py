@@ -134,10 +134,15 @@ class Iam:
     store: SqliteMetadataStore
     ops: dict[str, Operation]
     asked: list[tuple[str, str]] = field(default_factory=list)
+    # The operation's own condition keys of each authorization, in the order of `asked`.
+    keys: list[Mapping[str, object]] = field(default_factory=list)
     denied: set[str] = field(default_factory=set)
 
-    def authorize(self, action: str, resource: str) -> None:
+    def authorize(
+        self, action: str, resource: str, keys: Mapping[str, object] | None = None
+    ) -> None:
         self.asked.append((action, resource))
+        self.keys.append(dict(keys or {}))
         if action in self.denied:
             raise AwsError(
                 "AccessDenied",

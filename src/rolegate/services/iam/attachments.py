@@ -26,6 +26,7 @@ from rolegate.services.iam.owners import (
 )
 from rolegate.services.iam.paging import paginate
 from rolegate.services.iam.policy_access import authorized_policy, visible_policy
+from rolegate.services.iam.request_keys import policy_arn_key
 from rolegate.services.iam.shapes import attached_policy_shape
 from rolegate.services.iam.usage import attachments_of, boundary_users_of
 from rolegate.store import MetadataStore
@@ -41,12 +42,15 @@ def _attached(store: MetadataStore, owner: Identity) -> list[PolicyAttachment]:
 def _attach(
     store: MetadataStore, call: Call, kind: PolicyOwnerKind, action: str
 ) -> Mapping[str, object]:
-    owner = authorized_owner(store, call, kind, action)
     arn = params.required_str(call.params, "PolicyArn")
-    if visible_policy(store, owner.account_id, arn) is None:
-        raise not_attachable(arn)
+    owner = authorized_owner(store, call, kind, action, policy_arn_key(arn))
     with store.transaction():
         current_identity(store, owner)  # still the identity authorized (see inline policies)
+        # Looked up in the write's transaction: a policy deleted between a lookup before it and
+        # the insert would leave an attachment behind (DeletePolicy refuses only attachments it
+        # sees), which a policy created later under the same name would silently fill.
+        if visible_policy(store, owner.account_id, arn) is None:
+            raise not_attachable(arn)
         attached = _attached(store, owner)
         if any(a.policy_arn == arn for a in attached):
             return {}  # attaching again changes nothing
@@ -59,8 +63,8 @@ def _attach(
 def _detach(
     store: MetadataStore, call: Call, kind: PolicyOwnerKind, action: str
 ) -> Mapping[str, object]:
-    owner = authorized_owner(store, call, kind, action)
     arn = params.required_str(call.params, "PolicyArn")
+    owner = authorized_owner(store, call, kind, action, policy_arn_key(arn))
     with store.transaction():
         if not store.delete(PolicyAttachment, owner.account_id, owner_of(owner).key_prefix + arn):
             raise no_such_policy(arn)

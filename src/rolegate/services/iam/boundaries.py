@@ -15,6 +15,7 @@ from rolegate.services.iam import params
 from rolegate.services.iam.errors import no_such_boundary
 from rolegate.services.iam.owners import authorized_owner, current_identity
 from rolegate.services.iam.policy_access import visible_policy
+from rolegate.services.iam.request_keys import boundary_key
 from rolegate.store import MetadataStore
 
 
@@ -27,11 +28,12 @@ def require_boundary(store: MetadataStore, account_id: str, arn: str) -> str:
 def _put(
     store: MetadataStore, call: Call, kind: PolicyOwnerKind, action: str
 ) -> Mapping[str, object]:
-    owner = authorized_owner(store, call, kind, action)
-    arn = require_boundary(
-        store, call.caller.account_id, params.required_str(call.params, "PermissionsBoundary")
-    )
+    asked = params.required_str(call.params, "PermissionsBoundary")
+    owner = authorized_owner(store, call, kind, action, boundary_key(asked))
     with store.transaction():
+        # In the write's transaction, as for attachments: a boundary deleted meanwhile must not
+        # be set (DeletePolicy refuses only boundaries it sees).
+        arn = require_boundary(store, call.caller.account_id, asked)
         store.put(replace(current_identity(store, owner), permissions_boundary=arn))
     return {}
 

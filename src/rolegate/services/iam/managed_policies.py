@@ -20,6 +20,7 @@ from rolegate.services.iam.errors import delete_conflict, policy_exists
 from rolegate.services.iam.names import DEFAULT_PATH, policy_arn, under_path
 from rolegate.services.iam.paging import paginate
 from rolegate.services.iam.policy_access import authorized_customer_policy, authorized_policy
+from rolegate.services.iam.request_keys import request_tag_keys
 from rolegate.services.iam.shapes import PolicyUsage, policy_shape
 from rolegate.services.iam.tags import merge_tags
 from rolegate.services.iam.usage import usage_by_arn, usage_of
@@ -38,7 +39,8 @@ def create_policy(store: MetadataStore, call: Call) -> Mapping[str, object]:
     account_id = call.caller.account_id
     name = params.required_str(call.params, "PolicyName")
     path = params.optional_str(call.params, "Path") or DEFAULT_PATH
-    call.authorize("iam:CreatePolicy", policy_arn(account_id, path, name))
+    given = params.tags(call.params)
+    call.authorize("iam:CreatePolicy", policy_arn(account_id, path, name), request_tag_keys(given))
     document = params.required_str(call.params, "PolicyDocument")
     check_managed_policy(document)
     policy = ManagedPolicy(
@@ -51,7 +53,7 @@ def create_policy(store: MetadataStore, call: Call) -> Mapping[str, object]:
         updated=call.now,
         description=params.optional_str(call.params, "Description"),
         next_version=2,
-        tags=merge_tags((), params.tags(call.params), "TagsPerPolicy"),
+        tags=merge_tags((), given, "TagsPerPolicy"),
     )
     try:
         with store.transaction():

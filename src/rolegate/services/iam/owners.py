@@ -7,12 +7,15 @@ has the default path, which is what IAM's AccessDenied message shows then.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from rolegate.aws.errors import validation_error
 from rolegate.model import PolicyOwner, PolicyOwnerKind, Role, SessionKind, User
 from rolegate.services.call import Call
 from rolegate.services.iam import params
 from rolegate.services.iam.errors import no_such_owner
 from rolegate.services.iam.names import DEFAULT_PATH, entity_arn
+from rolegate.services.iam.request_keys import current_boundary_key, resource_tag_keys
 from rolegate.store import MetadataStore
 
 Identity = Role | User
@@ -37,22 +40,40 @@ def get_identity(
 
 
 def authorize_identity(
-    store: MetadataStore, call: Call, kind: PolicyOwnerKind, name: str, action: str
+    store: MetadataStore,
+    call: Call,
+    kind: PolicyOwnerKind,
+    name: str,
+    action: str,
+    asked: Mapping[str, object] | None = None,
 ) -> Identity:
+    """The identity, after `action` is authorized with the keys of what it is (its tags, and its
+    boundary for an operation that changes its permissions) and `asked`, what the request asks
+    for (which wins: Put*PermissionsBoundary's iam:PermissionsBoundary is the one it sets)."""
     account_id = call.caller.account_id
     found = get_identity(store, account_id, kind, name)
-    call.authorize(action, found.arn if found else entity_arn(account_id, kind, DEFAULT_PATH, name))
     if found is None:
+        call.authorize(action, entity_arn(account_id, kind, DEFAULT_PATH, name), asked)
         raise no_such_owner(kind, name)
+    keys = {
+        **resource_tag_keys(found.tags),
+        **current_boundary_key(action, found.permissions_boundary),
+        **(asked or {}),
+    }
+    call.authorize(action, found.arn, keys)
     return found
 
 
 def authorized_owner(
-    store: MetadataStore, call: Call, kind: PolicyOwnerKind, action: str
+    store: MetadataStore,
+    call: Call,
+    kind: PolicyOwnerKind,
+    action: str,
+    asked: Mapping[str, object] | None = None,
 ) -> Identity:
     """The role or user named by the call's RoleName/UserName, after `action` is authorized."""
     name = params.required_str(call.params, NAME_PARAMS[kind])
-    return authorize_identity(store, call, kind, name, action)
+    return authorize_identity(store, call, kind, name, action, asked)
 
 
 def authorized_role(store: MetadataStore, call: Call, action: str) -> Role:

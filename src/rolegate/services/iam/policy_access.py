@@ -14,6 +14,7 @@ from rolegate.services.iam import params
 from rolegate.services.iam.aws_managed import AwsManagedPolicy, aws_managed_policy
 from rolegate.services.iam.catalog import AnyPolicy, find_customer_policy
 from rolegate.services.iam.errors import no_such_policy
+from rolegate.services.iam.request_keys import resource_tag_keys
 from rolegate.store import MetadataStore
 
 
@@ -27,8 +28,11 @@ def visible_policy(store: MetadataStore, account_id: str, arn: str) -> AnyPolicy
 
 def authorized_policy(store: MetadataStore, call: Call, action: str) -> AnyPolicy:
     arn = params.required_str(call.params, "PolicyArn")
-    call.authorize(action, arn)
     found = visible_policy(store, call.caller.account_id, arn)
+    # A customer managed policy's tags are its aws:ResourceTag keys; found only in the caller's
+    # own account, so the answer says nothing about another account's policies.
+    tags = found.tags if isinstance(found, ManagedPolicy) else ()
+    call.authorize(action, arn, resource_tag_keys(tags, iam_prefix=False))
     if found is None:
         raise no_such_policy(arn)
     return found

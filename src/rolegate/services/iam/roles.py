@@ -24,6 +24,7 @@ from rolegate.services.iam.errors import (
 from rolegate.services.iam.names import DEFAULT_PATH, entity_arn, under_path
 from rolegate.services.iam.owners import authorized_role, current_identity, owner_of
 from rolegate.services.iam.paging import paginate
+from rolegate.services.iam.request_keys import boundary_key, request_tag_keys
 from rolegate.services.iam.shapes import role_shape
 from rolegate.services.iam.tags import QUOTA_NAMES, merge_tags
 from rolegate.services.iam.validation import check_trust_policy
@@ -38,11 +39,16 @@ def create_role(store: MetadataStore, call: Call) -> Mapping[str, object]:
     account_id = call.caller.account_id
     name = params.required_str(call.params, "RoleName")
     path = params.optional_str(call.params, "Path") or DEFAULT_PATH
-    call.authorize("iam:CreateRole", entity_arn(account_id, PolicyOwnerKind.ROLE, path, name))
+    given = params.tags(call.params)
+    boundary = params.optional_str(call.params, "PermissionsBoundary")
+    call.authorize(
+        "iam:CreateRole",
+        entity_arn(account_id, PolicyOwnerKind.ROLE, path, name),
+        {**request_tag_keys(given), **boundary_key(boundary)},
+    )
     document = params.required_str(call.params, "AssumeRolePolicyDocument")
     check_trust_policy(document)
-    tags = merge_tags((), params.tags(call.params), QUOTA_NAMES[PolicyOwnerKind.ROLE])
-    boundary = params.optional_str(call.params, "PermissionsBoundary")
+    tags = merge_tags((), given, QUOTA_NAMES[PolicyOwnerKind.ROLE])
     role = Role(
         account_id=account_id,
         name=name,
@@ -53,13 +59,13 @@ def create_role(store: MetadataStore, call: Call) -> Mapping[str, object]:
         description=params.optional_str(call.params, "Description"),
         max_session_duration=params.optional_int(call.params, "MaxSessionDuration")
         or DEFAULT_MAX_SESSION_DURATION,
-        permissions_boundary=None
-        if boundary is None
-        else require_boundary(store, account_id, boundary),
+        permissions_boundary=boundary,
         tags=tags,
     )
     try:
         with store.transaction():
+            if boundary is not None:  # in the transaction: see boundaries._put
+                require_boundary(store, account_id, boundary)
             # Bound in the write's transaction: a principal deleted meanwhile is not bound.
             role = replace(role, trust_principals=bind_principals(store, document, IAM))
             store.insert(role)

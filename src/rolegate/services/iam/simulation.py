@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from rolegate.aws.errors import validation_error
 from rolegate.model import PolicyOwnerKind
 from rolegate.policy.json_source import TextPosition
 from rolegate.policy.simulator import (
@@ -19,6 +20,7 @@ from rolegate.policy.simulator import (
     SimulationInput,
     SimulationInputError,
     SimulationResult,
+    pair_count,
     simulate,
 )
 from rolegate.services.call import Call
@@ -27,7 +29,13 @@ from rolegate.services.iam.documents import ALLOWS_NOTHING, policy_documents_for
 from rolegate.services.iam.errors import invalid_input, no_such_entity, no_such_owner
 from rolegate.services.iam.names import parse_entity_arn
 from rolegate.services.iam.owners import get_identity, owner_of
-from rolegate.services.iam.paging import paginate
+from rolegate.services.iam.paging import (
+    DEFAULT_MAX_ITEMS,
+    Page,
+    decode_marker,
+    encode_marker,
+)
+from rolegate.services.iam.request_keys import resource_tag_keys
 from rolegate.store import MetadataStore
 
 _INPUT = "PolicyInputList"
@@ -60,8 +68,16 @@ def result_json(
     }
 
 
+# A real request's multivalued keys hold at most 50 values (aws:TagKeys: 50 tags per resource,
+# UG/reference_iam-quotas.html). A simulation's are unbounded in the API, and every value is
+# matched against every value of every condition naming the key: 10,000 values against five
+# policies of 420 patterns each held a worker (the event loop) for seconds per evaluation, and a
+# 1 MiB request holds more. Four times the real bound leaves room for any realistic simulation.
+MAX_CONTEXT_VALUES = 200
+
+
 def _context_entries(call: Call) -> tuple[ContextEntry, ...]:
-    return tuple(
+    entries = tuple(
         ContextEntry(
             params.required_str(entry, "ContextKeyName"),
             tuple(params.str_list(entry, "ContextKeyValues")),
@@ -69,6 +85,12 @@ def _context_entries(call: Call) -> tuple[ContextEntry, ...]:
         )
         for entry in params.dict_list(call.params, "ContextEntries")
     )
+    if sum(len(entry.values) for entry in entries) > MAX_CONTEXT_VALUES:
+        # Not a documented IAM limit, so not IAM's text: rolegate's bound, named as such.
+        raise invalid_input(
+            f"ContextEntries may hold at most {MAX_CONTEXT_VALUES} values in all (rolegate)."
+        )
+    return entries
 
 
 def _simulation_input(
@@ -87,13 +109,30 @@ def _simulation_input(
 
 
 def _answer(call: Call, given: SimulationInput, names: Mapping[str, str]) -> Mapping[str, object]:
+    """One page of results, and only that page evaluated: ActionNames x ResourceArns grows as a
+    product (a 1 MiB request holds thousands of each), so evaluating all of it for every page
+    held a worker for minutes and every result in memory (MaxItems bounds a page to 1000)."""
+    marker = params.optional_str(call.params, "Marker")
+    first = 0 if marker is None else _index_of(decode_marker(marker)) + 1
+    limit = params.optional_int(call.params, "MaxItems") or DEFAULT_MAX_ITEMS
     try:
-        results = simulate(given)
+        results = simulate(given, first, limit)
     except SimulationInputError as error:
         raise invalid_input(_renamed(str(error), names)) from None
-    indexed = list(enumerate(results))
-    page = paginate(indexed, lambda item: f"{item[0]:08d}", call.params)
-    return page.fields("EvaluationResults", [result_json(r, names) for _, r in page.items])
+    last = first + len(results) - 1
+    more = last + 1 < pair_count(given)
+    page = Page(results, encode_marker(_marker_key(last)) if more and results else None)
+    return page.fields("EvaluationResults", [result_json(r, names) for r in page.items])
+
+
+def _marker_key(index: int) -> str:
+    return f"{index:08d}"
+
+
+def _index_of(key: str) -> int:
+    if not (key.isascii() and key.isdigit()):
+        raise validation_error("Invalid value for parameter Marker.")
+    return int(key)
 
 
 def _renamed(message: str, names: Mapping[str, str]) -> str:
@@ -117,9 +156,18 @@ def simulate_custom_policy(store: MetadataStore, call: Call) -> Mapping[str, obj
 
 def simulate_principal_policy(store: MetadataStore, call: Call) -> Mapping[str, object]:
     source = params.required_str(call.params, "PolicySourceArn")
-    call.authorize("iam:SimulatePrincipalPolicy", source)
     account_id = call.caller.account_id
     parsed = parse_entity_arn(source)
+    # The simulated user's or role's tags are the request's resource tags, as for any operation
+    # on it: a Deny on aws:ResourceTag that keeps a caller off a role keeps its policies hidden
+    # here too. Looked up in the caller's own account only.
+    subject = (
+        get_identity(store, account_id, PolicyOwnerKind(parsed.kind), parsed.name)
+        if parsed is not None and parsed.account == account_id and parsed.kind != "group"
+        else None
+    )
+    tags = subject.tags if subject is not None and subject.arn == source else ()
+    call.authorize("iam:SimulatePrincipalPolicy", source, resource_tag_keys(tags))
     if parsed is None:
         raise invalid_input(f"PolicySourceArn {source} is not the ARN of a user, group or role.")
     if parsed.kind == "group" or parsed.account != account_id:

@@ -17,15 +17,30 @@ from rolegate.services.iam import params
 from rolegate.services.iam.errors import invalid_input, limit_exceeded
 from rolegate.services.iam.owners import authorized_owner, current_identity
 from rolegate.services.iam.paging import paginate
+from rolegate.services.iam.request_keys import request_tag_keys, tag_keys
 from rolegate.services.iam.shapes import tags_shape
 from rolegate.store import MetadataStore
 
 MAX_TAGS = 50
+RESERVED_PREFIX = "aws:"
 QUOTA_NAMES = {PolicyOwnerKind.ROLE: "TagsPerRole", PolicyOwnerKind.USER: "TagsPerUser"}
+
+
+def check_not_reserved(keys: Iterable[str]) -> None:
+    """UG/id_tags.html (tag naming rules): "The aws: prefix is reserved for AWS use", in any case.
+    A tag a customer could set under it would pass for one AWS set (aws:cloudformation:...) in
+    every policy that conditions on aws:ResourceTag or aws:PrincipalTag. (Exact text not confirmed
+    against the live service.)"""
+    for key in keys:
+        if key.lower().startswith(RESERVED_PREFIX):
+            raise invalid_input(
+                f"Tag key {key} is not valid: keys beginning with aws: are reserved for AWS use."
+            )
 
 
 def merge_tags(existing: Iterable[Tag], new: Iterable[Tag], quota_name: str) -> tuple[Tag, ...]:
     added = list(new)
+    check_not_reserved(tag.key for tag in added)
     if len({tag.key.lower() for tag in added}) < len(added):
         raise invalid_input(
             "Duplicate tag keys found. Please note that Tag keys are case insensitive."
@@ -45,21 +60,19 @@ def without_keys(existing: Iterable[Tag], keys: Iterable[str]) -> tuple[Tag, ...
 
 
 def _tag(store: MetadataStore, call: Call, kind: PolicyOwnerKind, action: str) -> None:
-    owner = authorized_owner(store, call, kind, action)
+    added = params.tags(call.params)
+    owner = authorized_owner(store, call, kind, action, request_tag_keys(added))
     with store.transaction():
         owner = current_identity(store, owner)
-        store.put(
-            replace(owner, tags=merge_tags(owner.tags, params.tags(call.params), QUOTA_NAMES[kind]))
-        )
+        store.put(replace(owner, tags=merge_tags(owner.tags, added, QUOTA_NAMES[kind])))
 
 
 def _untag(store: MetadataStore, call: Call, kind: PolicyOwnerKind, action: str) -> None:
-    owner = authorized_owner(store, call, kind, action)
+    removed = params.str_list(call.params, "TagKeys")
+    owner = authorized_owner(store, call, kind, action, tag_keys(removed))
     with store.transaction():
         owner = current_identity(store, owner)
-        store.put(
-            replace(owner, tags=without_keys(owner.tags, params.str_list(call.params, "TagKeys")))
-        )
+        store.put(replace(owner, tags=without_keys(owner.tags, removed)))
 
 
 def _list(

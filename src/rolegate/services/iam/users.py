@@ -28,6 +28,7 @@ from rolegate.services.iam.owners import (
     owner_of,
 )
 from rolegate.services.iam.paging import paginate
+from rolegate.services.iam.request_keys import boundary_key, request_tag_keys
 from rolegate.services.iam.shapes import root_user_shape, user_shape
 from rolegate.services.iam.tags import QUOTA_NAMES, merge_tags
 from rolegate.services.ids import IdPrefix, unique_id
@@ -38,22 +39,27 @@ def create_user(store: MetadataStore, call: Call) -> Mapping[str, object]:
     account_id = call.caller.account_id
     name = params.required_str(call.params, "UserName")
     path = params.optional_str(call.params, "Path") or DEFAULT_PATH
-    call.authorize("iam:CreateUser", entity_arn(account_id, PolicyOwnerKind.USER, path, name))
-    tags = merge_tags((), params.tags(call.params), QUOTA_NAMES[PolicyOwnerKind.USER])
+    given = params.tags(call.params)
     boundary = params.optional_str(call.params, "PermissionsBoundary")
+    call.authorize(
+        "iam:CreateUser",
+        entity_arn(account_id, PolicyOwnerKind.USER, path, name),
+        {**request_tag_keys(given), **boundary_key(boundary)},
+    )
+    tags = merge_tags((), given, QUOTA_NAMES[PolicyOwnerKind.USER])
     user = User(
         account_id=account_id,
         name=name,
         path=path,
         user_id=unique_id(IdPrefix.USER),
         created=call.now,
-        permissions_boundary=None
-        if boundary is None
-        else require_boundary(store, account_id, boundary),
+        permissions_boundary=boundary,
         tags=tags,
     )
     try:
         with store.transaction():
+            if boundary is not None:  # in the transaction: see boundaries._put
+                require_boundary(store, account_id, boundary)
             store.insert(user)
     except AlreadyExists:
         raise owner_exists(PolicyOwnerKind.USER, name) from None

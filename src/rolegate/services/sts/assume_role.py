@@ -10,15 +10,17 @@ UG/id_credentials_temp_control-access_monitor.html).
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import timedelta
 
 from rolegate.aws.errors import access_denied
-from rolegate.model import Role, Session, SessionKind
+from rolegate.model import Role, Session, SessionKind, Tag
 from rolegate.policy.arn import Arn
 from rolegate.policy.kinds import PolicyKind, PolicyType
 from rolegate.policy.principal import PrincipalType
 from rolegate.services.authz import Authorizer, raise_unless_allowed
-from rolegate.services.call import Call
+from rolegate.services.call import Call, Caller
+from rolegate.services.iam.request_keys import resource_tag_keys
 from rolegate.services.sts.assume_role_checks import (
     RequestedSession,
     check_duration,
@@ -32,6 +34,40 @@ from rolegate.services.sts.assume_role_checks import (
 from rolegate.services.sts.sessions import issue_credentials, new_session_key_id
 from rolegate.services.sts.tokens import SessionTokens
 from rolegate.store import MetadataStore
+
+# A valid trust policy that no signed caller matches: only a service principal could, and services
+# do not sign requests here.
+_TRUSTS_NO_ONE = (
+    '{"Version":"2012-10-17","Statement":[{"Effect":"Allow",'
+    '"Principal":{"Service":"nobody.rolegate.invalid"},"Action":"sts:AssumeRole"}]}'
+)
+
+
+def _account_of(role_arn: str) -> str | None:
+    arn = Arn.parse(role_arn)
+    return arn.account if arn is not None and arn.account else None
+
+
+def _with_source_identity(caller: Caller, asked: RequestedSession) -> RequestedSession:
+    """The request with the source identity the new session will carry.
+
+    UG/id_credentials_temp_control-access_monitor.html: "The source identity value can't be
+    changed after it is set, and it persists for any additional actions that are taken with the
+    role session", role chaining included. So a chained request carries the calling session's
+    source identity whether or not it names it: the next role's trust policy sees it as
+    sts:SourceIdentity (a Deny on one value cannot be walked around by leaving it out) and must
+    allow sts:SetSourceIdentity for it; naming another value is refused.
+    """
+    earlier = caller.session.source_identity if caller.session is not None else None
+    if earlier is None:
+        return asked
+    if asked.source_identity not in (None, earlier):
+        raise access_denied(
+            f"User: {caller.arn} is not authorized to perform: sts:SetSourceIdentity on "
+            f"resource: {asked.role_arn} because the source identity of a session cannot be "
+            f"changed once set"
+        )
+    return replace(asked, source_identity=earlier)
 
 
 class AssumeRole:
@@ -47,6 +83,7 @@ class AssumeRole:
             # UG/id_roles_use.html: the root user cannot assume roles; STS answers with this text.
             raise access_denied("Roles may not be assumed by root accounts.")
         check_tags(asked)
+        asked = _with_source_identity(caller, asked)
         inherited = inherited_tags(caller.session, asked)
         role = self._find_role(asked.role_arn)
         self._authorize(call, asked, role, with_tags=bool(asked.tags or inherited))
@@ -54,10 +91,7 @@ class AssumeRole:
         chained = caller.session is not None and caller.session.kind is SessionKind.ROLE
         check_duration(asked.duration, role.max_session_duration, chained)
         check_session_policies(asked, self._authorizer.cache, self._store, role.account_id)
-        earlier = caller.session.source_identity if caller.session is not None else None
-        # UG/id_credentials_temp_control-access_monitor.html: once set, a source identity
-        # persists through role chaining and cannot be changed.
-        source_identity = earlier if earlier is not None else asked.source_identity
+        source_identity = asked.source_identity
         session = Session(
             access_key_id=new_session_key_id(),
             account_id=role.account_id,
@@ -104,30 +138,51 @@ class AssumeRole:
             actions.append("sts:TagSession")
         if asked.source_identity is not None:
             actions.append("sts:SetSourceIdentity")
+        no_tags: tuple[Tag, ...] = ()
         if role is None:
-            # A missing role is denied like one that does not trust the caller, so AssumeRole
-            # cannot probe for role names; AWS answers the same AccessDenied.
-            raise access_denied(
-                f"User: {caller.arn} is not authorized to perform: sts:AssumeRole on resource: "
-                f"{asked.role_arn}"
+            # A missing role is judged as a role whose trust policy trusts no one, so that its
+            # denial reads exactly as that of a role that exists and does not trust the caller:
+            # AssumeRole must not tell whether another account has a role of a name.
+            trust_text, tags = _TRUSTS_NO_ONE, no_tags
+            resource, account = asked.role_arn, _account_of(asked.role_arn)
+        else:
+            # The trust policy's users and roles are the identities it named when saved: one
+            # deleted (and perhaps re-created) since is its unique id now, which trusts no one.
+            trust_text = self._authorizer.principals.resolve(
+                role.assume_role_policy, role.trust_principals
             )
-        # The trust policy's users and roles are the identities it named when saved: one deleted
-        # (and perhaps re-created) since is its unique id now, which trusts no one.
-        text = self._authorizer.principals.resolve(role.assume_role_policy, role.trust_principals)
+            tags, resource, account = role.tags, role.arn, role.account_id
         trust = self._authorizer.cache.compile(
-            text, PolicyKind.TRUST, "TrustPolicy", PolicyType.RESOURCE
+            trust_text, PolicyKind.TRUST, "TrustPolicy", PolicyType.RESOURCE
         )
         policies = self._authorizer.identity_policies(caller)
-        context = {**call.context, **asked.trust_context()}
+        # The role's tags are the request's resource tags: "Assume roles that have a specific tag"
+        # (UG/reference_policies_examples_iam-assume-tagged-role.html) conditions on them.
+        context = {**resource_tag_keys(tags), **asked.trust_context(), **call.context}
         for action in actions:
             judgement = self._authorizer.judge(
                 caller,
                 action,
-                role.arn,
+                resource,
                 context,
                 policies=policies,
                 resource_policy=trust,
-                resource_account=role.account_id,
+                resource_account=account,
             )
-            call.record(action, role.arn, judgement.result)
+            call.record(action, resource, judgement.result)
+            if (
+                not judgement.allowed
+                and account not in (None, caller.account_id)
+                and judgement.result.denying_policy_type is PolicyType.RESOURCE
+            ):
+                # Another account's trust policy that denies the caller explicitly (a guard such
+                # as "Deny everyone outside our organization") is answered as one that does not
+                # allow it, which is also what a missing role gets: the caller learns nothing of
+                # that account's roles or their trust policies. The audit line keeps the truth.
+                raise access_denied(
+                    f"User: {caller.arn} is not authorized to perform: {action} on resource: "
+                    f"{resource} because no resource-based policy allows the {action} action"
+                )
             raise_unless_allowed(caller, judgement)
+        if role is None:  # pragma: no cover - a trust policy that trusts no one allowed
+            raise access_denied(f"User: {caller.arn} is not authorized to perform: sts:AssumeRole")

@@ -95,6 +95,15 @@ def check_tags(asked: RequestedSession) -> None:
     seen: set[str] = set()
     for tag in asked.tags:
         lowered = tag.key.lower()
+        if lowered.startswith("aws:"):
+            # UG/id_session-tags.html: session tags follow the tag naming rules, and "the aws:
+            # prefix is reserved for AWS use" (UG/id_tags.html); a session tag under it would pass
+            # for an AWS-set aws:PrincipalTag. (Exact text not confirmed against the service.)
+            raise AwsError(
+                "InvalidParameterValue",
+                f"Tag key {tag.key} is not valid: keys beginning with aws: are reserved for AWS "
+                "use.",
+            )
         if lowered in seen:
             # UG/id_session-tags.html: tag keys are case-insensitive; IAM's text for duplicates.
             raise AwsError(
