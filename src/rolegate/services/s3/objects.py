@@ -194,6 +194,10 @@ async def delete_object(svc: S3Service, call: S3Call) -> S3Reply:
     return S3Reply(204)
 
 
+# Keys judged between two turns of the event loop in DeleteObjects: ~30 ms at the worst measured.
+_JUDGED_PER_TURN = 100
+
+
 async def delete_objects(svc: S3Service, call: S3Call) -> S3Reply:
     assert call.bucket_name is not None
     # API_DeleteObjects.html: "the Content-MD5 header is required for all Multi-Object Delete
@@ -207,7 +211,11 @@ async def delete_objects(svc: S3Service, call: S3Call) -> S3Reply:
     # An <ETag> makes that key's delete conditional (conditional-deletes.html), and comparing
     # it needs s3:GetObject as well; a key listed twice keeps its first condition.
     etags: dict[str, str] = {}
-    for item in request.objects:
+    for number, item in enumerate(request.objects):
+        if number % _JUDGED_PER_TURN == _JUDGED_PER_TURN - 1:
+            # 1,000 keys of 1,024 bytes against the owner's own 20 KB policy of `a?a?...`
+            # patterns took 0.3 s to judge: others get a turn in between.
+            await asyncio.sleep(0)
         resource = f"arn:aws:s3:::{call.bucket_name}/{item.key}"
         judgement = call.judge("s3:DeleteObject", resource, call.bucket)
         if judgement.allowed and item.etag is not None:
