@@ -72,6 +72,7 @@ async def put_object(svc: S3Service, call: S3Call) -> S3Reply:
     key = _key_of(call)
     assert call.bucket_name is not None
     condition = write_condition(call, key)
+    metadata = user_metadata(call.headers)  # refused before the body is read, not after
     received = await receive_body(call, svc.blobs)
     blob = received.blob
     checksums = (
@@ -85,7 +86,7 @@ async def put_object(svc: S3Service, call: S3Call) -> S3Reply:
         etag=f'"{blob.md5_hex}"',
         last_modified=call.now,
         content_type=_content_type(call),
-        metadata=user_metadata(call.headers),
+        metadata=metadata,
         headers=stored_headers(call.headers),
         checksums=checksums,
     )
@@ -308,6 +309,8 @@ async def copy_object(svc: S3Service, call: S3Call) -> S3Reply:
             "encryption attributes.",
             400,
         )
+    # Checked before a byte is copied: a refusal after the copy would leave its blob behind.
+    metadata = user_metadata(call.headers) if replace_metadata else source.metadata
     writer = svc.blobs.writer()
     try:
         for piece in svc.blobs.read_segments(source.segments):
@@ -331,7 +334,7 @@ async def copy_object(svc: S3Service, call: S3Call) -> S3Reply:
         copied = replace(
             copied,
             content_type=_content_type(call),
-            metadata=user_metadata(call.headers),
+            metadata=metadata,
             headers=stored_headers(call.headers),
         )
     svc.free(_commit(svc, copied, blob.blob_id, condition))
