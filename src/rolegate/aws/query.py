@@ -91,6 +91,14 @@ class QueryProtocol:
 
         Raises AwsError MissingAction / InvalidAction / MalformedInput / ValidationError.
         """
+        action = self.operation_of(form)
+        return action, self.read_params(action, form)
+
+    def operation_of(self, form: Mapping[str, str]) -> str:
+        """The operation a form names: a dictionary look-up, whatever else the form holds.
+
+        Raises AwsError MissingAction / InvalidAction.
+        """
         action = form.get("Action", "")
         if not action:
             raise AwsError("MissingAction", "Missing Action")
@@ -100,16 +108,24 @@ class QueryProtocol:
             raise AwsError(
                 "InvalidAction", f"Could not find operation {action} for version {version}"
             )
+        return action
+
+    def read_params(self, action: str, form: Mapping[str, str]) -> dict[str, object]:
+        """The params of `action` (from `operation_of`), typed and validated: work in the size
+        of the form, so done only for a caller who has been authenticated.
+
+        Raises AwsError MalformedInput / ValidationError.
+        """
         plan = self._inputs[action] if action in self._inputs else self._input_plan(action)
         if plan is None:
-            return action, {}
+            return {}
         params = plan.reader.read(form)
         if not plan.valid(params):
             # Only now are the messages worded, in the model's order, from the botocore shape.
             errors = validation_errors(plan.shape, params)
             if errors:
                 raise validation_error(validation_message(errors))
-        return action, params
+        return params
 
     def serialize_response(
         self, operation: str, result: Mapping[str, object], request_id: str

@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 
 from rolegate.aws.errors import AwsError, internal_error
 from rolegate.aws.query import QueryProtocol, parse_form
+from rolegate.aws.s3.numbers import saturating_decimal
 from rolegate.aws.sigv4 import HttpRequest, parse_auth, service_of
 from rolegate.server.asgi import OVER_LIMIT, Receive, Scope, Send
 from rolegate.server.authenticate import Authenticator
@@ -235,7 +236,10 @@ def _sweep(objects: ObjectStore, blobs: BlobStore) -> int:
 def _declared_length(headers: tuple[tuple[bytes, bytes], ...]) -> int:
     for name, value in headers:
         if name == b"content-length":
-            return int(value) if value.strip().isdigit() else 0
+            # The HTTP parser accepts any run of digits: `000...0001` of 5,001 digits made int()
+            # raise past its 4,300-digit limit, a plain-text 500 before anything was audited.
+            length = saturating_decimal(value.strip().decode("latin-1"), MAX_QUERY_BODY + 1)
+            return 0 if length is None else length
     return 0
 
 

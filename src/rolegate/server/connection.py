@@ -86,6 +86,7 @@ class BoundedHttpProtocol(HttpToolsProtocol):
         self._over_limit = False
         self._lingering: _Linger | None = None
         self._head_bytes = 0  # of the request whose headers are still arriving
+        self._began_in_read = False  # whether a request began in the read being parsed
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
@@ -127,11 +128,19 @@ class BoundedHttpProtocol(HttpToolsProtocol):
         if self._lingering is not None:
             self._lingering.dropped(len(data))
             return
+        self._began_in_read = False
         super().data_received(data)
         if self._awaiting_headers:
-            # Every byte of a read after which the headers are still incomplete is head (at
-            # most the tail of a pipelined request before it is over-counted).
-            self._head_bytes += len(data)
+            if self._began_in_read:
+                # The request began in this read, after whatever came before it: pipelined
+                # requests, each ended by an empty line. A head has no empty line until it is
+                # complete, so at most the bytes after the read's last one are its own (counting
+                # the whole read made the 2,000th small pipelined GET "too large", answered
+                # ahead of the 1,999 before it).
+                last_end = data.rfind(b"\r\n\r\n")
+                self._head_bytes = len(data) - (last_end + 4 if last_end >= 0 else 0)
+            else:
+                self._head_bytes += len(data)
             if self._head_bytes > MAX_REQUEST_HEAD and not self.transport.is_closing():
                 self._disarm_header_timer()
                 self.transport.write(_raw_error(header_section_too_large(MAX_REQUEST_HEAD)))
@@ -147,6 +156,7 @@ class BoundedHttpProtocol(HttpToolsProtocol):
     def on_message_begin(self) -> None:
         super().on_message_begin()
         self._awaiting_headers = True
+        self._began_in_read = True
         self._head_bytes = 0
 
     def on_headers_complete(self) -> None:
@@ -227,6 +237,10 @@ class _LingeringTransport:
         self._closing = False
 
     def write(self, data: bytes) -> None:
+        if self._closing:
+            # Closed (or lingering, its write side shut): answers to requests pipelined behind
+            # the last one have no one to go to, and writing would raise in the request cycle.
+            return
         self._transport.write(data)
 
     def is_closing(self) -> bool:

@@ -55,7 +55,11 @@ class QueryEndpoint:
         operation = ""
         try:
             form = parse_form(exchange.body, exchange.request.query_string)
-            operation, params = self.protocol.parse_request(form)
+            operation = self.protocol.operation_of(form)
+            # Authenticated before the params are read: typing and validating a 1 MiB form of
+            # 100,000 list members took 0.25 s and answered a 10 MB ValidationError, to anyone.
+            # AWS authenticates first too: an unsigned request is MissingAuthenticationToken
+            # whatever its params (IAM/latest/APIReference/CommonErrors.html).
             if auth is None:
                 raise missing_authentication()
             # The router picks this endpoint by the scope's service; kept true here as well.
@@ -71,6 +75,7 @@ class QueryEndpoint:
                 and session.kind is SessionKind.USER
             ):
                 raise invalid_token()
+            params = self.protocol.read_params(operation, form)
             result = self._run(exchange, operation, params, caller, trail)
             body = self.protocol.serialize_response(operation, result, exchange.request_id)
             answer = Answer(200, body)

@@ -233,3 +233,22 @@ def test_part_order_and_range_are_left_to_the_service() -> None:
 )
 def test_malformed_complete_multipart_upload_bodies(body: bytes) -> None:
     assert_malformed(xml.parse_complete_multipart_upload, body)
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-16-le", "utf-16-be", "utf-32"])
+def test_markup_past_what_a_complete_could_hold_is_malformed_in_any_encoding(
+    encoding: str,
+) -> None:
+    # 200,000 empty elements: more than 10,000 parts with every checksum could hold.
+    flood = "<CompleteMultipartUpload>" + "<a/>" * 200_000 + "</CompleteMultipartUpload>"
+    declared = f'<?xml version="1.0" encoding="{encoding.upper()}"?>' + flood
+    with pytest.raises(S3Error) as raised:
+        xml.parse_complete_multipart_upload(declared.encode(encoding))
+    assert raised.value.code == "MalformedXML"
+
+
+def test_an_attribute_flood_in_a_delete_is_malformed() -> None:
+    attributes = " ".join(f"a{n}='1'" for n in range(60_000))
+    with pytest.raises(S3Error) as raised:
+        xml.parse_delete(f"<Delete {attributes}><Object><Key>k</Key></Object></Delete>".encode())
+    assert raised.value.code == "MalformedXML"

@@ -9,7 +9,10 @@ Parsed with the C ElementTree parser and a tree builder that refuses a DOCTYPE o
 document type there can be no entity declarations, so neither entity expansion ("billion laughs")
 nor external entities can happen, whatever the encoding the body declares.
 The caller bounds the body's size before it gets here (services/s3/body_limits.py); the counts
-of keys and parts are bounded here.
+of keys and parts are bounded here, and so is the markup, before the parser sees it: a 5 MiB
+body of 1.3 million empty elements (or one start tag of 400,000 attributes) took the worker about
+a second to build as a tree, while a document S3 could accept has at most so many elements and
+attributes (`MarkupBudget`). Past that it cannot validate: MalformedXML, as it would be anyway.
 """
 
 from __future__ import annotations
@@ -34,6 +37,47 @@ __all__ = [
 
 MAX_DELETE_KEYS = 1000
 MAX_PARTS = 10_000  # API_CompleteMultipartUpload.html / userguide/qfacts.html
+
+
+@dataclass(frozen=True, slots=True)
+class MarkupBudget:
+    """How much markup a document of one kind may hold before it is parsed.
+
+    Counted on the raw bytes at C speed, in whatever encoding the body declares: every tag,
+    comment, processing instruction or CDATA section starts with a `<` character, and every
+    attribute value sits between two quote characters, and in UTF-8, UTF-16, UTF-32 and Latin-1
+    alike the encoding of `<`, `"` and `'` contains that ASCII byte (other characters may too,
+    which only counts more). So the counts bound what the parser would build.
+    """
+
+    open_brackets: int  # '<' bytes: an element costs two (or one, if empty)
+    quotes: int  # '"' and "'" bytes: an attribute costs two
+
+    def admits(self, body: bytes) -> bool:
+        if body.count(b"<") > self.open_brackets:
+            return False
+        return body.count(b'"') + body.count(b"'") <= self.quotes
+
+
+# Room for the XML declaration, the root element and its namespace, and a few comments.
+_SLACK = 64
+# A part: Part, PartNumber, ETag and one element per checksum algorithm, each opened and closed;
+# its ETag quoted ("..."), as SDKs send it.
+_PART_ELEMENTS = 3 + len(ChecksumAlgorithm)
+COMPLETE_MULTIPART_MARKUP = MarkupBudget(
+    open_brackets=MAX_PARTS * 2 * _PART_ELEMENTS + _SLACK, quotes=MAX_PARTS * 2 + _SLACK
+)
+# An object: Object, Key, VersionId, ETag, LastModifiedTime, Size. Keys may hold quotes (S3
+# only advises against them, userguide/object-keys.html), so each object may carry a few dozen;
+# 50,000 attributes parse in well under 0.1 s.
+_OBJECT_ELEMENTS = 6
+DELETE_MARKUP = MarkupBudget(
+    open_brackets=MAX_DELETE_KEYS * 2 * _OBJECT_ELEMENTS + _SLACK,
+    quotes=MAX_DELETE_KEYS * 100 + _SLACK,
+)
+# A location, a bucket type and up to 50 tags: a few hundred elements at most; tag values
+# (50 of up to 256 characters) may be all quotes.
+CREATE_BUCKET_MARKUP = MarkupBudget(open_brackets=1024, quotes=16 * 1024)
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,7 +119,9 @@ class _NoDoctypeBuilder(ET.TreeBuilder):
         raise _DoctypeRefused(name)
 
 
-def _parse(body: bytes, root_name: str) -> ET.Element:
+def _parse(body: bytes, root_name: str, budget: MarkupBudget) -> ET.Element:
+    if not budget.admits(body):
+        raise malformed_xml()
     parser = ET.XMLParser(target=_NoDoctypeBuilder())
     try:
         parser.feed(body)
@@ -100,7 +146,7 @@ def parse_create_bucket_configuration(body: bytes) -> CreateBucketConfiguration:
     """An empty body is no configuration: the bucket goes to the endpoint's own region."""
     if not body.strip():
         return CreateBucketConfiguration(None)
-    root = _parse(body, "CreateBucketConfiguration")
+    root = _parse(body, "CreateBucketConfiguration", CREATE_BUCKET_MARKUP)
     for child in root:
         if _local(child.tag) == "LocationConstraint":
             return CreateBucketConfiguration(_text(child).strip() or None)
@@ -112,7 +158,7 @@ def parse_delete(body: bytes) -> DeleteRequest:
 
     A key's text is kept exactly (spaces included): it names an object.
     """
-    root = _parse(body, "Delete")
+    root = _parse(body, "Delete", DELETE_MARKUP)
     objects: list[ObjectToDelete] = []
     quiet = False
     for child in root:
@@ -160,7 +206,7 @@ def parse_complete_multipart_upload(body: bytes) -> CompleteMultipartUploadReque
     """CompleteMultipartUpload: at least one `<Part>` with an integer `<PartNumber>` and an
     `<ETag>`, plus any `<ChecksumCRC32>`-style elements. Order and part-number range are the
     service's to judge (InvalidPartOrder, InvalidArgument); this only reads."""
-    root = _parse(body, "CompleteMultipartUpload")
+    root = _parse(body, "CompleteMultipartUpload", COMPLETE_MULTIPART_MARKUP)
     parts: list[CompletedPart] = []
     for child in root:
         if _local(child.tag) == "Part":

@@ -66,12 +66,30 @@ def refuse_unsafe_overrides(query: Mapping[str, list[str]]) -> None:
                 )
 
 
+# userguide/UsingMetadata.html: "the user-defined metadata is limited to 2 KB in size",
+# measured as "the sum of the number of bytes in the UTF-8 encoding of each key and value".
+MAX_USER_METADATA = 2048
+
+
 def user_metadata(headers: Mapping[str, str]) -> tuple[tuple[str, str], ...]:
-    return tuple(
+    """The x-amz-meta-* pairs, names without the prefix; past 2 KB, S3's MetadataTooLarge.
+
+    Header values arrive as Latin-1 text of their raw bytes, so a length is a byte count.
+    Without the bound an object kept whatever 16 KiB of headers carried, on every copy of it.
+    """
+    metadata = tuple(
         (name[len(META_PREFIX) :], value)
         for name, value in sorted(headers.items())
         if name.startswith(META_PREFIX)
     )
+    if sum(len(name) + len(value) for name, value in metadata) > MAX_USER_METADATA:
+        # ErrorResponses.html: MetadataTooLarge, 400.
+        raise AwsError(
+            "MetadataTooLarge",
+            "Your metadata headers exceed the maximum allowed metadata size.",
+            400,
+        )
+    return metadata
 
 
 def stored_headers(headers: Mapping[str, str]) -> tuple[tuple[str, str], ...]:

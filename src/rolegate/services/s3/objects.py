@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 from dataclasses import replace
 from functools import partial
@@ -19,7 +20,7 @@ from rolegate.aws.s3.xml_results import (
 from rolegate.model import Segment, StoredObject
 from rolegate.services.s3.absence import listing_judgement, missing_key
 from rolegate.services.s3.authorize import check_expected_owner, s3_access_denied
-from rolegate.services.s3.body import receive_body
+from rolegate.services.s3.body import MAX_SINGLE_PUT, receive_body
 from rolegate.services.s3.body_limits import DELETE_OBJECTS_LIMIT
 from rolegate.services.s3.call import S3Call, S3Reply
 from rolegate.services.s3.copy_source import parse_copy_source
@@ -81,6 +82,7 @@ async def put_object(svc: S3Service, call: S3Call) -> S3Reply:
     refuse_unserved_object_protections(call.headers)
     assert call.bucket_name is not None
     condition = write_condition(call, key)
+    metadata = user_metadata(call.headers)  # refused before the body is read, not after
     received = await receive_body(call, svc.blobs)
     blob = received.blob
     checksums = (
@@ -94,7 +96,7 @@ async def put_object(svc: S3Service, call: S3Call) -> S3Reply:
         etag=f'"{blob.md5_hex}"',
         last_modified=call.now,
         content_type=_content_type(call),
-        metadata=user_metadata(call.headers),
+        metadata=metadata,
         headers=stored_headers(call.headers),
         checksums=checksums,
     )
@@ -207,6 +209,10 @@ async def delete_object(svc: S3Service, call: S3Call) -> S3Reply:
     return S3Reply(204)
 
 
+# Keys judged between two turns of the event loop in DeleteObjects: ~30 ms at the worst measured.
+_JUDGED_PER_TURN = 100
+
+
 async def delete_objects(svc: S3Service, call: S3Call) -> S3Reply:
     assert call.bucket_name is not None
     # API_DeleteObjects.html: "the Content-MD5 header is required for all Multi-Object Delete
@@ -221,7 +227,11 @@ async def delete_objects(svc: S3Service, call: S3Call) -> S3Reply:
     # it needs s3:GetObject as well; a key listed twice keeps its first condition.
     etags: dict[str, str] = {}
     versions: dict[str, str] = {}
-    for item in request.objects:
+    for number, item in enumerate(request.objects):
+        if number % _JUDGED_PER_TURN == _JUDGED_PER_TURN - 1:
+            # 1,000 keys of 1,024 bytes against the owner's own 20 KB policy of `a?a?...`
+            # patterns took 0.3 s to judge: others get a turn in between.
+            await asyncio.sleep(0)
         resource = f"arn:aws:s3:::{call.bucket_name}/{item.key}"
         # A <VersionId> is s3:DeleteObjectVersion (services/s3/versions.py), and only the null
         # version exists: any other id is NoSuchVersion for that key, never the current object.
@@ -329,6 +339,15 @@ async def copy_object(svc: S3Service, call: S3Call) -> S3Reply:
     if source is None:
         raise missing_key(call, source_key, source_bucket_name, source_bucket)
     check_copy_source(call, source)
+    if source.size > MAX_SINGLE_PUT:
+        # API_CopyObject.html: "You can create a copy of an object up to 5 GB in size in a single
+        # atomic action"; S3's answer past it, as clients quote it (e.g. rclone/rclone#2375).
+        raise AwsError(
+            "InvalidRequest",
+            "The specified copy source is larger than the maximum allowable size for a copy "
+            f"source: {MAX_SINGLE_PUT}",
+            400,
+        )
     if source_bucket_name == call.bucket_name and source_key == key and not replace_metadata:
         raise AwsError(
             "InvalidRequest",
@@ -337,10 +356,16 @@ async def copy_object(svc: S3Service, call: S3Call) -> S3Reply:
             "encryption attributes.",
             400,
         )
+    # Checked before a byte is copied: a refusal after the copy would leave its blob behind.
+    metadata = user_metadata(call.headers) if replace_metadata else source.metadata
     writer = svc.blobs.writer()
     try:
         for piece in svc.blobs.read_segments(source.segments):
             writer.write(piece)
+            # A copy of up to 5 GiB is read and written here, with no network in between to
+            # wait on: without a turn for the others after each piece (at most 1 MiB), a
+            # 256 MiB copy held the worker and every tenant on it for over a second.
+            await asyncio.sleep(0)
         blob = writer.commit()
     except BaseException:
         writer.abort()
@@ -356,7 +381,7 @@ async def copy_object(svc: S3Service, call: S3Call) -> S3Reply:
         copied = replace(
             copied,
             content_type=_content_type(call),
-            metadata=user_metadata(call.headers),
+            metadata=metadata,
             headers=stored_headers(call.headers),
         )
     svc.free(_commit(svc, copied, blob.blob_id, condition))
