@@ -13,37 +13,12 @@ from __future__ import annotations
 
 import socket
 from datetime import UTC, datetime
-from pathlib import Path
 
 from tests.rolegate_server import RunningServer
+from tests.security.server_processes import rss_mib
 from tests.security.wire import read_response, request_bytes
 
 REQUESTS = 1500
-
-
-def _server_pids(server: RunningServer) -> list[int]:
-    assert server.process is not None
-    parent = server.process.pid
-    found = [parent]
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue
-        if int(stat.rsplit(")", 1)[1].split()[1]) == parent:
-            found.append(int(entry.name))
-    return found
-
-
-def _rss_mib(server: RunningServer) -> float:
-    total = 0
-    for pid in _server_pids(server):
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                total += int(line.split()[1])
-    return total / 1024
 
 
 def _send_all(server: RunningServer, requests: list[bytes]) -> set[int]:
@@ -70,7 +45,7 @@ def _headers(credential: str, signed: str, amz_date: str, port: int) -> dict[str
 def test_long_credentials_are_not_kept(server: RunningServer) -> None:
     amz_date = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     _send_all(server, [request_bytes("GET", "/b/k", _headers("x", "host", amz_date, 1))] * 4)
-    before = _rss_mib(server)
+    before = rss_mib(server)
     requests = [
         request_bytes(
             "GET",
@@ -87,7 +62,7 @@ def test_long_credentials_are_not_kept(server: RunningServer) -> None:
 
     statuses = _send_all(server, requests)
 
-    grown = _rss_mib(server) - before
+    grown = rss_mib(server) - before
     assert statuses == {403}  # an unknown key, every time
     assert grown < 16, f"the server grew {grown:.0f} MiB keeping unauthenticated credentials"
 
@@ -99,7 +74,7 @@ def test_long_signed_header_lists_are_not_kept(server: RunningServer) -> None:
     credential = f"{victim.access_key_id}/{amz_date[:8]}/us-east-1/s3/aws4_request"
     warm = request_bytes("GET", "/b/k", _headers(credential, "host", amz_date, server.port))
     _send_all(server, [warm] * 4)
-    before = _rss_mib(server)
+    before = rss_mib(server)
     requests = [
         request_bytes(
             "GET",
@@ -111,6 +86,6 @@ def test_long_signed_header_lists_are_not_kept(server: RunningServer) -> None:
 
     statuses = _send_all(server, requests)
 
-    grown = _rss_mib(server) - before
+    grown = rss_mib(server) - before
     assert statuses == {403}  # SignatureDoesNotMatch, every time
     assert grown < 16, f"the server grew {grown:.0f} MiB keeping unverified SignedHeaders lists"

@@ -14,9 +14,9 @@ import hashlib
 import os
 import socket
 import time
-from pathlib import Path
 
 from tests.rolegate_server import RunningServer
+from tests.security.server_processes import peak_rss_kib
 from tests.security.wire import RawResponse, exchange, read_response, request_bytes, signed_headers
 
 MIB = 1024 * 1024
@@ -28,34 +28,6 @@ def _code(response: RawResponse) -> str:
 
 def _md5(body: bytes) -> str:
     return base64.b64encode(hashlib.md5(body, usedforsecurity=False).digest()).decode()
-
-
-def _server_pids(server: RunningServer) -> list[int]:
-    """The server process and its workers (`--workers 2` forks children that serve)."""
-    assert server.process is not None
-    parent = server.process.pid
-    found = [parent]
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue
-        # pid (comm) state ppid ...: comm may hold spaces, so split after its closing paren.
-        if int(stat.rsplit(")", 1)[1].split()[1]) == parent:
-            found.append(int(entry.name))
-    return found
-
-
-def _peak_rss_kib(server: RunningServer) -> int:
-    """The sum of the server processes' peak resident sizes (VmHWM)."""
-    total = 0
-    for pid in _server_pids(server):
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                total += int(line.split()[1])
-    return total
 
 
 def _warm(server: RunningServer, bucket: str) -> None:
@@ -71,7 +43,7 @@ def test_anonymous_chunked_delete_of_64_mib_is_refused_without_holding_it(
     bucket = f"big-delete-{owner.account_id}"
     server.client("s3", owner).create_bucket(Bucket=bucket)
     _warm(server, bucket)
-    before = _peak_rss_kib(server)
+    before = peak_rss_kib(server)
     head = (
         f"POST /{bucket}?delete HTTP/1.1\r\nHost: 127.0.0.1:{server.port}\r\n"
         f"Transfer-Encoding: chunked\r\nContent-MD5: {_md5(b'')}\r\n\r\n"
@@ -88,7 +60,7 @@ def test_anonymous_chunked_delete_of_64_mib_is_refused_without_holding_it(
             pass  # the server answered and closed: what it should do
         response = read_response(sock)
 
-    grown_mib = (_peak_rss_kib(server) - before) / 1024
+    grown_mib = (peak_rss_kib(server) - before) / 1024
     assert grown_mib < 24, f"server peak RSS grew {grown_mib:.0f} MiB for a refused body"
     # API_DeleteObjects.html; ErrorResponses.html: MaxMessageLengthExceeded.
     assert (response.status, _code(response)) == (400, "MaxMessageLengthExceeded")

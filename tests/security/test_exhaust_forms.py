@@ -13,7 +13,8 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 
 from tests.rolegate_server import Credentials, RunningServer
-from tests.security.test_exhaust_xml import CPU_BOUND, _cpu_seconds
+from tests.security.server_processes import cpu_seconds
+from tests.security.test_exhaust_xml import CPU_BOUND
 from tests.security.wire import RawResponse, exchange, request_bytes, signed_headers
 
 MIB = 1024 * 1024
@@ -36,7 +37,7 @@ def test_an_unsigned_flood_is_missing_authentication(server: RunningServer) -> N
     body = _flood()
     headers = {"Host": f"127.0.0.1:{server.port}", "Content-Type": FORM}
     attack = request_bytes("POST", "/", headers, body)
-    spent = _cpu_seconds(server)
+    spent = cpu_seconds(server)
 
     with ThreadPoolExecutor(max_workers=8) as pool:
         answers = list(pool.map(lambda _: exchange(server.port, attack, timeout=60), range(16)))
@@ -44,7 +45,7 @@ def test_an_unsigned_flood_is_missing_authentication(server: RunningServer) -> N
     for answer in answers:
         assert (answer.status, _code(answer)) == (403, "MissingAuthenticationToken")
         assert len(answer.body) < SMALL
-    assert _cpu_seconds(server) - spent < CPU_BOUND
+    assert cpu_seconds(server) - spent < CPU_BOUND
 
 
 def test_a_flood_signed_with_an_unknown_key_is_refused_unread(server: RunningServer) -> None:
@@ -84,7 +85,7 @@ def test_a_signed_key_of_300000_segments_is_not_built(server: RunningServer) -> 
         owner, "POST", f"{server.url}/", body, {"Content-Type": FORM}, service="iam"
     )
     attack = request_bytes("POST", "/", headers, body)
-    spent = _cpu_seconds(server)
+    spent = cpu_seconds(server)
 
     with ThreadPoolExecutor(max_workers=8) as pool:
         answers = list(pool.map(lambda _: exchange(server.port, attack, timeout=60), range(24)))
@@ -92,4 +93,4 @@ def test_a_signed_key_of_300000_segments_is_not_built(server: RunningServer) -> 
     # The deep key is ignored like any unknown one; the user does not exist
     # (IAM/latest/APIReference/API_TagUser.html: NoSuchEntity, 404).
     assert {(answer.status, _code(answer)) for answer in answers} == {(404, "NoSuchEntity")}
-    assert _cpu_seconds(server) - spent < CPU_BOUND
+    assert cpu_seconds(server) - spent < CPU_BOUND

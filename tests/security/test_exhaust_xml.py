@@ -21,12 +21,11 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import os
 import time
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 from tests.rolegate_server import Credentials, RunningServer
+from tests.security.server_processes import cpu_seconds
 from tests.security.wire import RawResponse, exchange, request_bytes, signed_headers
 
 BOUND = 5.0  # seconds for one read by the bystander
@@ -50,39 +49,12 @@ def _bystander(server: RunningServer) -> tuple[Credentials, str]:
     return tenant, bucket
 
 
-def _server_pids(server: RunningServer) -> list[int]:
-    """The server process and its workers (`--workers 2` forks children that serve)."""
-    assert server.process is not None
-    parent = server.process.pid
-    found = [parent]
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue
-        # pid (comm) state ppid ...: comm may hold spaces, so split after its closing paren.
-        if int(stat.rsplit(")", 1)[1].split()[1]) == parent:
-            found.append(int(entry.name))
-    return found
-
-
-def _cpu_seconds(server: RunningServer) -> float:
-    """User + system CPU time of the server processes so far."""
-    ticks = 0
-    for pid in _server_pids(server):
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        ticks += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15)
-    return ticks / os.sysconf("SC_CLK_TCK")
-
-
 def _served_while(server: RunningServer, attacks: list[bytes]) -> list[RawResponse]:
     """Send every attack at once; until all are answered, the bystander reads its object again
     and again, each read within BOUND. The server must spend under CPU_BOUND on the batch.
     Returns the attacks' answers."""
     tenant, bucket = _bystander(server)
-    spent = _cpu_seconds(server)
+    spent = cpu_seconds(server)
     s3 = server.client("s3", tenant, read_timeout=BOUND, connect_timeout=BOUND)
     with ThreadPoolExecutor(max_workers=len(attacks)) as pool:
         pending = [pool.submit(exchange, server.port, attack, timeout=120) for attack in attacks]
@@ -95,7 +67,7 @@ def _served_while(server: RunningServer, attacks: list[bytes]) -> list[RawRespon
             assert time.monotonic() - started < BOUND
             reads += 1
         answers = [future.result() for future in pending]
-    assert _cpu_seconds(server) - spent < CPU_BOUND
+    assert cpu_seconds(server) - spent < CPU_BOUND
     return answers
 
 
