@@ -11,31 +11,12 @@ granted object permissions only.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from typing import Any
 
 import pytest
-from botocore.exceptions import ClientError
 from tests.rolegate_server import Credentials, RunningServer
-
-
-def _user(
-    server: RunningServer, root: Credentials, name: str, statements: list[Any]
-) -> Credentials:
-    iam = server.client("iam", root)
-    iam.create_user(UserName=name)
-    document = json.dumps({"Version": "2012-10-17", "Statement": statements})
-    iam.put_user_policy(UserName=name, PolicyName="s3", PolicyDocument=document)
-    key = iam.create_access_key(UserName=name)["AccessKey"]
-    return Credentials(key["AccessKeyId"], key["SecretAccessKey"], None, root.account_id)
-
-
-def _error(call: Callable[[], object]) -> tuple[int, str]:
-    with pytest.raises(ClientError) as raised:
-        call()
-    response: dict[str, Any] = raised.value.response
-    return response["ResponseMetadata"]["HTTPStatusCode"], response["Error"]["Code"]
+from tests.security.identities import refusal, user_with_policy
 
 
 @pytest.fixture(scope="module")
@@ -62,8 +43,8 @@ def world(server: RunningServer) -> tuple[Credentials, Credentials, Credentials,
         "Action": "s3:ListBucket",
         "Resource": [f"arn:aws:s3:::{bucket}", f"arn:aws:s3:::{source}"],
     }
-    blind = _user(server, owner, "blind", [objects])
-    lister = _user(server, owner, "lister", [objects, listing])
+    blind = user_with_policy(server, owner, "blind", [objects])
+    lister = user_with_policy(server, owner, "lister", [objects, listing])
     return owner, blind, lister, bucket, source
 
 
@@ -99,12 +80,12 @@ def test_a_caller_without_list_bucket_gets_403_for_a_missing_key(
 ) -> None:
     _, blind, _, bucket, source = world
     s3 = server.client("s3", blind)
-    assert _error(lambda: s3.get_object(Bucket=bucket, Key="nothing-here")) == (
+    assert refusal(lambda: s3.get_object(Bucket=bucket, Key="nothing-here")) == (
         403,
         "AccessDenied",
     )
     for probe in _probes(s3, bucket, source):
-        assert _error(probe) == (403, "AccessDenied")
+        assert refusal(probe) == (403, "AccessDenied")
     result = s3.delete_objects(
         Bucket=bucket, Delete={"Objects": [{"Key": "nothing-here", "ETag": '"abc"'}]}
     )
@@ -117,7 +98,7 @@ def test_a_caller_with_list_bucket_still_gets_404(
     _, _, lister, bucket, source = world
     s3 = server.client("s3", lister)
     for probe in _probes(s3, bucket, source):
-        assert _error(probe) == (404, "NoSuchKey")
+        assert refusal(probe) == (404, "NoSuchKey")
     result = s3.delete_objects(
         Bucket=bucket, Delete={"Objects": [{"Key": "nothing-here", "ETag": '"abc"'}]}
     )
@@ -131,7 +112,7 @@ def test_existing_keys_still_answer_the_blind_caller(
     server.client("s3", owner).put_object(Bucket=source, Key="there", Body=b"data")
     s3 = server.client("s3", blind)
     s3.copy_object(Bucket=bucket, Key="copy", CopySource={"Bucket": source, "Key": "there"})
-    assert _error(lambda: s3.delete_object(Bucket=bucket, Key="copy", IfMatch='"abc"')) == (
+    assert refusal(lambda: s3.delete_object(Bucket=bucket, Key="copy", IfMatch='"abc"')) == (
         412,
         "PreconditionFailed",
     )

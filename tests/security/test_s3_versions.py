@@ -15,13 +15,11 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import json
-from collections.abc import Callable
 from typing import Any
 
 import pytest
-from botocore.exceptions import ClientError
 from tests.rolegate_server import Credentials, RunningServer
+from tests.security.identities import refusal, user_with_policy
 from tests.security.wire import exchange, request_bytes, signed_headers
 
 ALLOW_ALL_BUT_VERSIONS = [
@@ -41,31 +39,13 @@ ONLY_VERSIONS = [
 ]
 
 
-def _user(
-    server: RunningServer, root: Credentials, name: str, statements: list[Any]
-) -> Credentials:
-    iam = server.client("iam", root)
-    iam.create_user(UserName=name)
-    document = json.dumps({"Version": "2012-10-17", "Statement": statements})
-    iam.put_user_policy(UserName=name, PolicyName="s3", PolicyDocument=document)
-    key = iam.create_access_key(UserName=name)["AccessKey"]
-    return Credentials(key["AccessKeyId"], key["SecretAccessKey"], None, root.account_id)
-
-
-def _error(call: Callable[[], object]) -> tuple[int, str]:
-    with pytest.raises(ClientError) as raised:
-        call()
-    response: dict[str, Any] = raised.value.response
-    return response["ResponseMetadata"]["HTTPStatusCode"], response["Error"]["Code"]
-
-
 @pytest.fixture(scope="module")
 def world(server: RunningServer) -> tuple[Credentials, Credentials, Credentials, str]:
     owner = server.new_account()
     bucket = f"versions-{owner.account_id}"
     server.client("s3", owner).create_bucket(Bucket=bucket)
-    no_versions = _user(server, owner, "no-versions", ALLOW_ALL_BUT_VERSIONS)
-    only_versions = _user(server, owner, "only-versions", ONLY_VERSIONS)
+    no_versions = user_with_policy(server, owner, "no-versions", ALLOW_ALL_BUT_VERSIONS)
+    only_versions = user_with_policy(server, owner, "only-versions", ONLY_VERSIONS)
     return owner, no_versions, only_versions, bucket
 
 
@@ -81,11 +61,11 @@ def test_a_made_up_version_id_deletes_nothing(
     owner, _, _, bucket = world
     s3 = _put(server, owner, bucket, "precious")
     # AmazonS3/latest/API/API_DeleteObject.html (versionId) on an unversioned bucket.
-    assert _error(lambda: s3.delete_object(Bucket=bucket, Key="precious", VersionId="xyz")) == (
+    assert refusal(lambda: s3.delete_object(Bucket=bucket, Key="precious", VersionId="xyz")) == (
         400,
         "InvalidArgument",
     )
-    assert _error(lambda: s3.get_object(Bucket=bucket, Key="precious", VersionId="xyz")) == (
+    assert refusal(lambda: s3.get_object(Bucket=bucket, Key="precious", VersionId="xyz")) == (
         400,
         "InvalidArgument",
     )
@@ -108,11 +88,11 @@ def test_a_denied_version_action_is_not_walked_around(
         lambda: denied.head_object(Bucket=bucket, Key="guarded", VersionId="null"),
         lambda: denied.delete_object(Bucket=bucket, Key="guarded", VersionId="null"),
     ):
-        assert _error(call)[0] == 403
+        assert refusal(call)[0] == 403
     assert server.client("s3", owner).get_object(Bucket=bucket, Key="guarded")["Body"].read()
     # And s3:GetObjectVersion alone is enough to read the version (API_GetObject.html).
     versions = server.client("s3", only_versions)
-    assert _error(lambda: versions.get_object(Bucket=bucket, Key="guarded"))[0] == 403
+    assert refusal(lambda: versions.get_object(Bucket=bucket, Key="guarded"))[0] == 403
     read = versions.get_object(Bucket=bucket, Key="guarded", VersionId="null")
     assert read["Body"].read() == b"keep me"
 
@@ -149,13 +129,13 @@ def test_copy_source_version_is_read_as_a_version(
     _put(server, owner, bucket, "source")
     denied = server.client("s3", no_versions)
     source = {"Bucket": bucket, "Key": "source", "VersionId": "null"}
-    assert _error(lambda: denied.copy_object(Bucket=bucket, Key="dest", CopySource=source)) == (
+    assert refusal(lambda: denied.copy_object(Bucket=bucket, Key="dest", CopySource=source)) == (
         403,
         "AccessDenied",
     )
     s3 = server.client("s3", owner)
     made_up = {"Bucket": bucket, "Key": "source", "VersionId": "made-up"}
-    assert _error(lambda: s3.copy_object(Bucket=bucket, Key="dest", CopySource=made_up)) == (
+    assert refusal(lambda: s3.copy_object(Bucket=bucket, Key="dest", CopySource=made_up)) == (
         400,
         "InvalidArgument",
     )
