@@ -69,7 +69,7 @@ async def create_multipart_upload(svc: S3Service, call: S3Call) -> S3Reply:
         checksum_algorithm=call.header("x-amz-checksum-algorithm"),
     )
     try:
-        svc.objects.create_upload(upload)
+        svc.objects.create_upload(upload, call.bucket)
     except NoSuchBucket:
         raise no_such_bucket(call.bucket_name) from None
     body = initiate_multipart_upload_result(

@@ -1,0 +1,178 @@
+"""Bucket names can be re-used; a bucket cannot.
+
+AmazonS3/latest/userguide/BucketRestrictions.html: "after a bucket is deleted, the name becomes
+available for reuse" by any account. AmazonS3/latest/userguide/bucket-owner-condition.html says
+why it matters: a request must never write to, read from or delete in "a bucket someone else
+took". A request is authorized against the bucket it found when it arrived; if that bucket is
+deleted while the request is still sending its body, and another account creates a bucket of the
+same name, the request must fail with NoSuchBucket (API_PutObject.html: "NoSuchBucket"), never
+act on the new owner's bucket.
+
+The attacker controls the timing without any race: it sends the head of its request, holds the
+rest of the body, deletes its bucket, lets the victim create one of the same name, and only then
+sends the last bytes.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import socket
+import threading
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from botocore.exceptions import ClientError
+from tests.rolegate_server import Credentials, RunningServer
+from tests.security.wire import RawResponse, read_response, request_bytes, signed_headers
+
+
+def _name(prefix: str) -> str:
+    return f"{prefix}-{uuid.uuid4().hex[:12]}"
+
+
+def _held_request(
+    server: RunningServer,
+    creds: Credentials,
+    method: str,
+    target: str,
+    body: bytes,
+    extra: dict[str, str] | None = None,
+) -> tuple[socket.socket, bytes]:
+    """Send a signed request with all but the last 8 bytes of its body; return the socket and
+    the bytes still owed."""
+    headers = signed_headers(creds, method, f"{server.url}{target}", body, extra)
+    raw = request_bytes(method, target, headers, body)
+    sock = socket.create_connection(("127.0.0.1", server.port), timeout=20)
+    sock.sendall(raw[:-8])
+    return sock, raw[-8:]
+
+
+def _finish(sock: socket.socket, rest: bytes) -> RawResponse:
+    with sock:
+        sock.sendall(rest)
+        return read_response(sock)
+
+
+def _hand_over(
+    server: RunningServer, attacker: Credentials, victim: Credentials, bucket: str
+) -> Any:
+    """The attacker deletes its (empty) bucket; the victim creates one of the same name."""
+    server.client("s3", attacker).delete_bucket(Bucket=bucket)
+    victim_s3 = server.client("s3", victim)
+    victim_s3.create_bucket(Bucket=bucket)
+    return victim_s3
+
+
+def test_put_object_held_across_a_re_created_bucket_lands_nowhere(server: RunningServer) -> None:
+    attacker, victim = server.new_account(), server.new_account()
+    bucket = _name("reuse-put")
+    server.client("s3", attacker).create_bucket(Bucket=bucket)
+    body = b"planted by the previous owner " * 64
+    sock, rest = _held_request(server, attacker, "PUT", f"/{bucket}/planted.txt", body)
+    # The server has authorized the PUT against the attacker's bucket and is reading the body.
+    victim_s3 = _hand_over(server, attacker, victim, bucket)
+    answer = _finish(sock, rest)
+
+    assert answer.status == 404 and b"<Code>NoSuchBucket</Code>" in answer.body, answer.text
+    assert victim_s3.list_objects_v2(Bucket=bucket).get("KeyCount") == 0
+
+
+def test_put_bucket_policy_held_across_a_re_created_bucket_lands_nowhere(
+    server: RunningServer,
+) -> None:
+    attacker, victim = server.new_account(), server.new_account()
+    bucket = _name("reuse-policy")
+    server.client("s3", attacker).create_bucket(Bucket=bucket)
+    # A policy that would hand the bucket's next owner's data to the attacker's account.
+    policy = json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Effect": "Allow",
+                    "Principal": {"AWS": f"arn:aws:iam::{attacker.account_id}:root"},
+                    "Action": "s3:*",
+                    "Resource": [f"arn:aws:s3:::{bucket}", f"arn:aws:s3:::{bucket}/*"],
+                }
+            ],
+        }
+    ).encode()
+    sock, rest = _held_request(server, attacker, "PUT", f"/{bucket}?policy", policy)
+    victim_s3 = _hand_over(server, attacker, victim, bucket)
+    victim_s3.put_object(Bucket=bucket, Key="secret.txt", Body=b"the victim's secret")
+    answer = _finish(sock, rest)
+
+    assert answer.status == 404 and b"<Code>NoSuchBucket</Code>" in answer.body, answer.text
+    try:
+        victim_s3.get_bucket_policy(Bucket=bucket)
+        raise AssertionError("the previous owner's policy is on the victim's bucket")
+    except ClientError as error:
+        assert error.response["Error"]["Code"] == "NoSuchBucketPolicy"
+    try:
+        server.client("s3", attacker).get_object(Bucket=bucket, Key="secret.txt")
+        raise AssertionError("the previous owner reads the victim's object")
+    except ClientError as error:
+        assert error.response["Error"]["Code"] == "AccessDenied"
+
+
+def test_delete_objects_held_across_a_re_created_bucket_deletes_nothing(
+    server: RunningServer,
+) -> None:
+    attacker, victim = server.new_account(), server.new_account()
+    bucket = _name("reuse-delete")
+    server.client("s3", attacker).create_bucket(Bucket=bucket)
+    body = (
+        b'<Delete xmlns="http://s3.amazonaws.com/doc/2006-03-01/">'
+        b"<Object><Key>precious.txt</Key></Object></Delete>"
+    )
+    md5 = base64.b64encode(hashlib.md5(body).digest()).decode()
+    sock, rest = _held_request(
+        server, attacker, "POST", f"/{bucket}?delete", body, {"Content-MD5": md5}
+    )
+    victim_s3 = _hand_over(server, attacker, victim, bucket)
+    victim_s3.put_object(Bucket=bucket, Key="precious.txt", Body=b"the victim's data")
+    answer = _finish(sock, rest)
+
+    assert answer.status == 404 and b"<Code>NoSuchBucket</Code>" in answer.body, answer.text
+    kept = victim_s3.get_object(Bucket=bucket, Key="precious.txt")["Body"].read()
+    assert kept == b"the victim's data"
+
+
+def test_an_upload_in_progress_keeps_the_bucket_name(server: RunningServer) -> None:
+    """Held: a bucket with a multipart upload in progress is not deleted (BucketNotEmpty), so an
+    upload id can never complete into the name's next owner's bucket."""
+    attacker = server.new_account()
+    bucket = _name("reuse-upload")
+    s3 = server.client("s3", attacker)
+    s3.create_bucket(Bucket=bucket)
+    upload_id = s3.create_multipart_upload(Bucket=bucket, Key="k")["UploadId"]
+    try:
+        s3.delete_bucket(Bucket=bucket)
+        raise AssertionError("the bucket was deleted under an upload in progress")
+    except ClientError as error:
+        assert error.response["Error"]["Code"] == "BucketNotEmpty"
+    s3.abort_multipart_upload(Bucket=bucket, Key="k", UploadId=upload_id)
+    s3.delete_bucket(Bucket=bucket)
+
+
+def _rounds(count: int, work: list[Callable[[], None]]) -> None:
+    """Run the callables together, `count` times; re-raise the first failure."""
+    errors: list[BaseException] = []
+
+    def run(fn: Callable[[], None]) -> None:
+        try:
+            fn()
+        except BaseException as exc:  # reported below, after the round
+            errors.append(exc)
+
+    for _ in range(count):
+        threads = [threading.Thread(target=run, args=(fn,)) for fn in work]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        if errors:
+            raise errors[0]
