@@ -176,3 +176,136 @@ def _rounds(count: int, work: list[Callable[[], None]]) -> None:
             thread.join()
         if errors:
             raise errors[0]
+
+
+# Multipart races: whichever request wins, the stored object is exactly the bytes of the parts
+# its Complete listed, every byte of it readable (never a record pointing at freed blobs), and an
+# upload is never both completed and aborted (API_AbortMultipartUpload.html: aborting an upload
+# that no longer exists is NoSuchUpload; API_CompleteMultipartUpload.html likewise).
+
+ROUNDS = 12
+
+
+def _outcome(fn: Callable[[], Any]) -> str:
+    try:
+        fn()
+        return "ok"
+    except ClientError as error:
+        return str(error.response["Error"]["Code"])
+
+
+def _racing(fns: list[Callable[[], Any]]) -> list[str]:
+    results = [""] * len(fns)
+    barrier = threading.Barrier(len(fns))
+
+    def run(index: int) -> None:
+        barrier.wait()
+        results[index] = _outcome(fns[index])
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(fns))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results
+
+
+def _owner_bucket(server: RunningServer, prefix: str) -> tuple[Credentials, str]:
+    owner = server.new_account()
+    bucket = _name(prefix)
+    server.client("s3", owner).create_bucket(Bucket=bucket)
+    return owner, bucket
+
+
+def test_complete_racing_abort_never_both_and_never_a_hollow_object(server: RunningServer) -> None:
+    owner, bucket = _owner_bucket(server, "race-abort")
+    s3, completer, aborter = (server.client("s3", owner) for _ in range(3))
+
+    def one_round(round_number: int) -> None:
+        key, data = f"k{round_number}", f"part of round {round_number} ".encode() * 100
+        upload_id = s3.create_multipart_upload(Bucket=bucket, Key=key)["UploadId"]
+        etag = s3.upload_part(Bucket=bucket, Key=key, UploadId=upload_id, PartNumber=1, Body=data)[
+            "ETag"
+        ]
+        completed, aborted = _racing(
+            [
+                lambda: completer.complete_multipart_upload(
+                    Bucket=bucket,
+                    Key=key,
+                    UploadId=upload_id,
+                    MultipartUpload={"Parts": [{"PartNumber": 1, "ETag": etag}]},
+                ),
+                lambda: aborter.abort_multipart_upload(Bucket=bucket, Key=key, UploadId=upload_id),
+            ]
+        )
+        assert sorted([completed, aborted]) in (["NoSuchUpload", "ok"],), (completed, aborted)
+        if completed == "ok":
+            assert s3.get_object(Bucket=bucket, Key=key)["Body"].read() == data
+        else:
+            assert _outcome(lambda: s3.head_object(Bucket=bucket, Key=key)) == "404"
+
+    for round_number in range(ROUNDS):
+        one_round(round_number)
+
+
+def test_two_completes_racing_leave_one_whole_object(server: RunningServer) -> None:
+    owner, bucket = _owner_bucket(server, "race-complete")
+    s3, first, second = (server.client("s3", owner) for _ in range(3))
+
+    def one_round(round_number: int) -> None:
+        key, data = f"k{round_number}", f"round {round_number} ".encode() * 100
+        upload_id = s3.create_multipart_upload(Bucket=bucket, Key=key)["UploadId"]
+        etag = s3.upload_part(Bucket=bucket, Key=key, UploadId=upload_id, PartNumber=1, Body=data)[
+            "ETag"
+        ]
+        parts = {"Parts": [{"PartNumber": 1, "ETag": etag}]}
+        outcomes = _racing(
+            [
+                lambda client=client: client.complete_multipart_upload(  # type: ignore[misc]
+                    Bucket=bucket, Key=key, UploadId=upload_id, MultipartUpload=parts
+                )
+                for client in (first, second)
+            ]
+        )
+        assert "ok" in outcomes and set(outcomes) <= {"ok", "NoSuchUpload"}, outcomes
+        assert s3.get_object(Bucket=bucket, Key=key)["Body"].read() == data
+
+    for round_number in range(ROUNDS):
+        one_round(round_number)
+
+
+def test_upload_part_racing_complete_stores_exactly_the_listed_part(
+    server: RunningServer,
+) -> None:
+    owner, bucket = _owner_bucket(server, "race-part")
+    s3, completer, uploader = (server.client("s3", owner) for _ in range(3))
+
+    def one_round(round_number: int) -> None:
+        key = f"k{round_number}"
+        listed, replacement = b"listed " * 200, f"replacement {round_number} ".encode() * 150
+        upload_id = s3.create_multipart_upload(Bucket=bucket, Key=key)["UploadId"]
+        etag = s3.upload_part(
+            Bucket=bucket, Key=key, UploadId=upload_id, PartNumber=1, Body=listed
+        )["ETag"]
+        completed, _ = _racing(
+            [
+                lambda: completer.complete_multipart_upload(
+                    Bucket=bucket,
+                    Key=key,
+                    UploadId=upload_id,
+                    MultipartUpload={"Parts": [{"PartNumber": 1, "ETag": etag}]},
+                ),
+                lambda: uploader.upload_part(
+                    Bucket=bucket, Key=key, UploadId=upload_id, PartNumber=1, Body=replacement
+                ),
+            ]
+        )
+        if completed == "ok":
+            # The object is the part whose ETag was listed, never the one that replaced it.
+            assert s3.get_object(Bucket=bucket, Key=key)["Body"].read() == listed
+        else:
+            assert completed in {"InvalidPart", "NoSuchUpload"}, completed
+            s3.abort_multipart_upload(Bucket=bucket, Key=key, UploadId=upload_id)
+
+    for round_number in range(ROUNDS):
+        one_round(round_number)

@@ -142,6 +142,10 @@ async def complete_multipart_upload(svc: S3Service, call: S3Call) -> S3Reply:
     for given in request.parts:
         part = stored.get(given.part_number)
         if part is None or part.etag.strip('"') != given.etag.strip('"'):
+            if svc.objects.get_upload(upload.upload_id) is None:
+                # Completed or aborted since it was looked up (a racing Complete took its
+                # parts): the upload is gone, which is NoSuchUpload, not a bad part list.
+                raise no_such_upload(upload.upload_id)
             raise _invalid_part()
         chosen.append(part)
     for part in chosen[:-1]:
