@@ -309,3 +309,86 @@ def test_upload_part_racing_complete_stores_exactly_the_listed_part(
 
     for round_number in range(ROUNDS):
         one_round(round_number)
+
+
+# IAM names: one role per name however many workers race to create it (API_CreateRole.html:
+# EntityAlreadyExists, 409), and no attachment ever outlives its policy (API_DeletePolicy.html:
+# "you must detach the policy from all users, groups, and roles that it is attached to" first,
+# else DeleteConflict), so a policy created later under the same name cannot inherit it.
+
+TRUST = json.dumps(
+    {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": {"Service": "ec2.amazonaws.com"},
+                "Action": "sts:AssumeRole",
+            }
+        ],
+    }
+)
+NOTHING = json.dumps(
+    {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": "s3:ListAllMyBuckets", "Resource": "*"}],
+    }
+)
+
+
+def test_create_role_racing_itself_makes_one_role(server: RunningServer) -> None:
+    root = server.new_account()
+    iam = server.client("iam", root)
+    clients = [server.client("iam", root) for _ in range(3)]
+
+    def one_round(round_number: int) -> None:
+        name = f"raced-{round_number}"
+        outcomes = _racing(
+            [
+                lambda client=client: client.create_role(  # type: ignore[misc]
+                    RoleName=name, AssumeRolePolicyDocument=TRUST
+                )
+                for client in clients
+            ]
+        )
+        assert sorted(outcomes) == ["EntityAlreadyExists"] * 2 + ["ok"], outcomes
+
+    for round_number in range(ROUNDS):
+        one_round(round_number)
+    names = [r["RoleName"] for r in iam.list_roles()["Roles"] if r["RoleName"].startswith("raced-")]
+    assert sorted(names) == sorted(f"raced-{n}" for n in range(ROUNDS))
+
+
+def test_delete_policy_racing_attach_never_leaves_an_orphan_attachment(
+    server: RunningServer,
+) -> None:
+    root = server.new_account()
+    iam, deleter, attacher = (server.client("iam", root) for _ in range(3))
+    iam.create_role(RoleName="holder", AssumeRolePolicyDocument=TRUST)
+
+    def one_round(round_number: int) -> None:
+        name = f"raced-policy-{round_number}"
+        arn = iam.create_policy(PolicyName=name, PolicyDocument=NOTHING)["Policy"]["Arn"]
+        deleted, attached = _racing(
+            [
+                lambda: deleter.delete_policy(PolicyArn=arn),
+                lambda: attacher.attach_role_policy(RoleName="holder", PolicyArn=arn),
+            ]
+        )
+        held = [
+            p["PolicyArn"]
+            for p in iam.list_attached_role_policies(RoleName="holder")["AttachedPolicies"]
+        ]
+        if deleted == "ok":
+            assert attached == "NoSuchEntity" and arn not in held, (deleted, attached, held)
+            # A policy created again under the name is not attached to anything.
+            again = iam.create_policy(PolicyName=name, PolicyDocument=NOTHING)["Policy"]
+            assert again["AttachmentCount"] == 0
+            iam.delete_policy(PolicyArn=arn)
+        else:
+            assert (deleted, attached) == ("DeleteConflict", "ok") and arn in held
+            iam.detach_role_policy(RoleName="holder", PolicyArn=arn)
+            iam.delete_policy(PolicyArn=arn)
+
+    for round_number in range(ROUNDS):
+        one_round(round_number)
