@@ -392,3 +392,61 @@ def test_delete_policy_racing_attach_never_leaves_an_orphan_attachment(
 
     for round_number in range(ROUNDS):
         one_round(round_number)
+
+
+def test_a_session_policy_re_created_under_its_name_does_not_widen_the_session(
+    server: RunningServer,
+) -> None:
+    """A managed session policy (API_AssumeRole.html, PolicyArns) is the policy the session was
+    issued with. Deleted, it allows nothing; a policy created later under the same name is
+    another policy (its PolicyId differs: reference_identifiers.html#identifiers-unique-ids)
+    and must not re-open what the session was limited to."""
+    root = server.new_account()
+    iam = server.client("iam", root)
+    trust = json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Effect": "Allow",
+                    "Principal": {"AWS": f"arn:aws:iam::{root.account_id}:root"},
+                    "Action": "sts:AssumeRole",
+                }
+            ],
+        }
+    )
+    role = iam.create_role(RoleName="wide", AssumeRolePolicyDocument=trust)["Role"]
+    everything = json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}],
+        }
+    )
+    iam.put_role_policy(RoleName="wide", PolicyName="all-s3", PolicyDocument=everything)
+    narrow = iam.create_policy(PolicyName="narrow", PolicyDocument=NOTHING)["Policy"]
+    # Roles are assumed by a user of the account, not by its root.
+    iam.create_user(UserName="assumer")
+    may_assume = json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": "*"}],
+        }
+    )
+    iam.put_user_policy(UserName="assumer", PolicyName="assume", PolicyDocument=may_assume)
+    key = iam.create_access_key(UserName="assumer")["AccessKey"]
+    sts = server.client(
+        "sts", Credentials(key["AccessKeyId"], key["SecretAccessKey"], None, root.account_id)
+    )
+    session = sts.assume_role(
+        RoleArn=role["Arn"], RoleSessionName="limited", PolicyArns=[{"arn": narrow["Arn"]}]
+    )["Credentials"]
+    limited = server.client("s3", Credentials.from_sts(session, root.account_id))
+    bucket = _name("session-limited")
+    assert _outcome(lambda: limited.create_bucket(Bucket=bucket)) == "AccessDenied"
+
+    iam.delete_policy(PolicyArn=narrow["Arn"])
+    # Deleted, it allows nothing (this was a 500: the stand-in document did not parse).
+    assert _outcome(lambda: limited.create_bucket(Bucket=bucket)) == "AccessDenied"
+    again = iam.create_policy(PolicyName="narrow", PolicyDocument=everything)["Policy"]
+    assert again["Arn"] == narrow["Arn"] and again["PolicyId"] != narrow["PolicyId"]
+    assert _outcome(lambda: limited.create_bucket(Bucket=bucket)) == "AccessDenied"
