@@ -450,3 +450,57 @@ def test_a_session_policy_re_created_under_its_name_does_not_widen_the_session(
     again = iam.create_policy(PolicyName="narrow", PolicyDocument=everything)["Policy"]
     assert again["Arn"] == narrow["Arn"] and again["PolicyId"] != narrow["PolicyId"]
     assert _outcome(lambda: limited.create_bucket(Bucket=bucket)) == "AccessDenied"
+
+
+def test_copy_racing_a_replaced_source_copies_the_old_or_the_new_never_a_mix(
+    server: RunningServer,
+) -> None:
+    """API_CopyObject.html: a copy is "a single atomic action": the copy is one whole version of
+    the source, whichever was current when it was read."""
+    owner, bucket = _owner_bucket(server, "race-copy")
+    s3, copier, writer = (server.client("s3", owner) for _ in range(3))
+    size = 3 * 1024 * 1024  # three pieces of the copy loop, with turns for others in between
+
+    def one_round(round_number: int) -> None:
+        old, new = bytes([round_number]) * size, bytes([round_number + 100]) * size
+        s3.put_object(Bucket=bucket, Key="source", Body=old)
+        copied, replaced = _racing(
+            [
+                lambda: copier.copy_object(
+                    Bucket=bucket, Key=f"copy{round_number}", CopySource=f"{bucket}/source"
+                ),
+                lambda: writer.put_object(Bucket=bucket, Key="source", Body=new),
+            ]
+        )
+        assert (copied, replaced) == ("ok", "ok")
+        got = s3.get_object(Bucket=bucket, Key=f"copy{round_number}")["Body"].read()
+        assert got in (old, new), "the copy mixes two versions of its source"
+
+    for round_number in range(6):
+        one_round(round_number)
+
+
+def test_delete_objects_racing_put_leaves_a_whole_object_or_none(server: RunningServer) -> None:
+    owner, bucket = _owner_bucket(server, "race-delete")
+    s3, deleter, writer = (server.client("s3", owner) for _ in range(3))
+
+    def one_round(round_number: int) -> None:
+        data = f"round {round_number} ".encode() * 500
+        s3.put_object(Bucket=bucket, Key="k", Body=b"before")
+        deleted, put = _racing(
+            [
+                lambda: deleter.delete_objects(
+                    Bucket=bucket, Delete={"Objects": [{"Key": "k"}], "Quiet": True}
+                ),
+                lambda: writer.put_object(Bucket=bucket, Key="k", Body=data),
+            ]
+        )
+        assert (deleted, put) == ("ok", "ok")
+        found = _outcome(lambda: s3.head_object(Bucket=bucket, Key="k"))
+        if found == "ok":
+            assert s3.get_object(Bucket=bucket, Key="k")["Body"].read() == data
+        else:
+            assert found == "404"
+
+    for round_number in range(ROUNDS):
+        one_round(round_number)
