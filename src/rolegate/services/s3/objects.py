@@ -134,7 +134,11 @@ def _find(svc: S3Service, call: S3Call) -> StoredObject:
     """The object, or the answer S3 gives for a missing one: NoSuchKey (404) only to a caller
     allowed s3:ListBucket on the bucket, AccessDenied (403) otherwise (API_GetObject.html)."""
     assert call.bucket_name is not None
-    found = svc.objects.get_object(call.bucket_name, _key_of(call))
+    # With its bucket, in one read: an object of a bucket that took the name since the request
+    # was authorized (deleted, created again by another account) is not the caller's to read.
+    bucket, found = svc.objects.get_bucket_and_object(call.bucket_name, _key_of(call))
+    if bucket is None or (call.bucket is not None and not bucket.same_bucket(call.bucket)):
+        raise no_such_bucket(call.bucket_name)
     if found is not None:
         return found
     raise missing_key(call, call.key or "")
