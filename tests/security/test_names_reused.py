@@ -158,26 +158,6 @@ def test_an_upload_in_progress_keeps_the_bucket_name(server: RunningServer) -> N
     s3.delete_bucket(Bucket=bucket)
 
 
-def _rounds(count: int, work: list[Callable[[], None]]) -> None:
-    """Run the callables together, `count` times; re-raise the first failure."""
-    errors: list[BaseException] = []
-
-    def run(fn: Callable[[], None]) -> None:
-        try:
-            fn()
-        except BaseException as exc:  # reported below, after the round
-            errors.append(exc)
-
-    for _ in range(count):
-        threads = [threading.Thread(target=run, args=(fn,)) for fn in work]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-        if errors:
-            raise errors[0]
-
-
 # Multipart races: whichever request wins, the stored object is exactly the bytes of the parts
 # its Complete listed, every byte of it readable (never a record pointing at freed blobs), and an
 # upload is never both completed and aborted (API_AbortMultipartUpload.html: aborting an upload
@@ -501,6 +481,37 @@ def test_delete_objects_racing_put_leaves_a_whole_object_or_none(server: Running
             assert s3.get_object(Bucket=bucket, Key="k")["Body"].read() == data
         else:
             assert found == "404"
+
+    for round_number in range(ROUNDS):
+        one_round(round_number)
+
+
+def test_delete_bucket_racing_put_object_never_hands_an_object_to_the_next_owner(
+    server: RunningServer,
+) -> None:
+    """API_DeleteBucket.html: "All objects ... must be deleted before the bucket itself can be
+    deleted": a PUT that commits first makes the delete BucketNotEmpty; one that commits after
+    is NoSuchBucket. Never both succeed, and the name's next owner starts with an empty bucket."""
+    previous, following = server.new_account(), server.new_account()
+    owner_s3, deleter, writer = (server.client("s3", previous) for _ in range(3))
+    next_s3 = server.client("s3", following)
+
+    def one_round(round_number: int) -> None:
+        bucket = _name(f"race-bucket{round_number}")
+        owner_s3.create_bucket(Bucket=bucket)
+        deleted, put = _racing(
+            [
+                lambda: deleter.delete_bucket(Bucket=bucket),
+                lambda: writer.put_object(Bucket=bucket, Key="k", Body=b"previous owner's"),
+            ]
+        )
+        assert (deleted, put) in (("ok", "NoSuchBucket"), ("BucketNotEmpty", "ok")), (deleted, put)
+        if deleted == "ok":
+            next_s3.create_bucket(Bucket=bucket)
+            assert next_s3.list_objects_v2(Bucket=bucket)["KeyCount"] == 0
+        else:
+            owner_s3.delete_object(Bucket=bucket, Key="k")
+            owner_s3.delete_bucket(Bucket=bucket)
 
     for round_number in range(ROUNDS):
         one_round(round_number)
