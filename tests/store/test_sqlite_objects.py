@@ -387,6 +387,7 @@ def test_writes_for_a_bucket_refuse_another_bucket_of_the_same_name(
         lambda: store.set_bucket_policy("photos", "{}", (), old),
         lambda: store.create_upload(_upload("u1"), old),
         lambda: store.list_objects("photos", expected=old),
+        lambda: store.list_uploads("photos", expected=old),
         lambda: store.delete_bucket("photos", old),
     ):
         with pytest.raises(NoSuchBucket):

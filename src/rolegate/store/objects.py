@@ -198,6 +198,7 @@ class ObjectStore(Protocol):
         key_marker: str = "",
         upload_id_marker: str = "",
         max_uploads: int = 1000,
+        expected: Bucket | None = None,
     ) -> UploadsPage:
         """In-progress uploads ordered by key, then upload id (ids that sort by creation time
         give S3's order). With `upload_id_marker`, uploads of `key_marker` after that id

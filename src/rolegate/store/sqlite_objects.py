@@ -284,6 +284,7 @@ class SqliteObjectStore:
         key_marker: str = "",
         upload_id_marker: str = "",
         max_uploads: int = 1000,
+        expected: Bucket | None = None,
     ) -> UploadsPage:
         if max_uploads <= 0:
             return UploadsPage([], False, None, None)
@@ -298,11 +299,15 @@ class SqliteObjectStore:
         elif key_marker:
             where.append("key>?")
             args.append(key_marker)
-        rows = self._db.connection().execute(
-            f"SELECT body FROM uploads WHERE {' AND '.join(where)} ORDER BY key, upload_id LIMIT ?",
-            (*args, max_uploads + 1),
-        )
-        uploads = [_UPLOAD.decode(body) for (body,) in rows]
+        with self._db.snapshot() as conn:
+            if expected is not None:
+                self._require_bucket(conn, bucket, expected)
+            rows = conn.execute(
+                f"SELECT body FROM uploads WHERE {' AND '.join(where)}"
+                " ORDER BY key, upload_id LIMIT ?",
+                (*args, max_uploads + 1),
+            )
+            uploads = [_UPLOAD.decode(body) for (body,) in rows]
         truncated = len(uploads) > max_uploads
         del uploads[max_uploads:]
         last = uploads[-1] if uploads else None

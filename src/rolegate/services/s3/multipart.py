@@ -240,9 +240,13 @@ async def list_multipart_uploads(svc: S3Service, call: S3Call) -> S3Reply:
     key_marker = call.param("key-marker") or ""
     upload_id_marker = call.param("upload-id-marker") or ""
     max_uploads = min(_int_param(call, "max-uploads", 1000), 1000)
-    page = svc.objects.list_uploads(
-        call.bucket.name, prefix, key_marker, upload_id_marker, max_uploads
-    )
+    try:
+        # Of the bucket the listing was authorized against, not of one that took its name since.
+        page = svc.objects.list_uploads(
+            call.bucket.name, prefix, key_marker, upload_id_marker, max_uploads, call.bucket
+        )
+    except NoSuchBucket:
+        raise no_such_bucket(call.bucket.name) from None
     owner = canonical_owner(call.bucket.account_id)
     body = list_multipart_uploads_result(
         bucket=call.bucket.name,
