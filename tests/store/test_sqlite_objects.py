@@ -366,3 +366,31 @@ def test_a_failed_check_changes_nothing(store: SqliteObjectStore) -> None:
     assert store.get_object("photos", "k") == kept
     assert store.get_object("photos", "other") is None
     assert store.check_blob_refs() == []
+
+
+def test_writes_for_a_bucket_refuse_another_bucket_of_the_same_name(
+    store: SqliteObjectStore,
+) -> None:
+    """A request authorized against one bucket must not act on a bucket that took its name after
+    it was deleted (tests/security/test_names_reused.py is the attack)."""
+    old = store.get_bucket("photos")
+    assert old is not None
+    store.delete_bucket("photos", old)
+    store.create_bucket(Bucket("photos", "999988887777", "us-east-1", NOW, bucket_id="new"))
+    new = store.get_bucket("photos")
+    assert new is not None and not new.same_bucket(old)
+    store.put_object(_object("theirs", 3), expected=new)
+    for write in (
+        lambda: store.put_object(_object("planted", 1), expected=old),
+        lambda: store.delete_objects("photos", ["theirs"], expected=old),
+        lambda: store.delete_object("photos", "theirs", expected=old),
+        lambda: store.set_bucket_policy("photos", "{}", (), old),
+        lambda: store.create_upload(_upload("u1"), old),
+        lambda: store.list_objects("photos", expected=old),
+        lambda: store.list_uploads("photos", expected=old),
+        lambda: store.delete_bucket("photos", old),
+    ):
+        with pytest.raises(NoSuchBucket):
+            write()
+    assert [o.key for o in store.list_objects("photos", expected=new).objects] == ["theirs"]
+    assert store.get_bucket("photos") == new

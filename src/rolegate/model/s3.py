@@ -26,6 +26,19 @@ class Bucket:
     # The users and roles the bucket policy names, bound to their unique ids when it was saved;
     # None for a policy stored before bindings were recorded (its principals still match by ARN).
     policy_principals: tuple[PrincipalBinding, ...] | None = None
+    # Random, drawn when the bucket is created. Names are re-used (another account may create
+    # one as soon as this bucket is deleted); this id never is, so a request authorized against
+    # this bucket can tell, at its commit, that the bucket of that name is no longer the same
+    # one. "" for a bucket stored before ids were drawn (its owner and creation time tell).
+    bucket_id: str = ""
+
+    def same_bucket(self, other: Bucket) -> bool:
+        """The same bucket, not merely one of the same name."""
+        return (self.bucket_id, self.account_id, self.created) == (
+            other.bucket_id,
+            other.account_id,
+            other.created,
+        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -36,6 +36,10 @@ class Session:
     # Inline session policy text and managed session policy ARNs (STS AssumeRole Policy/PolicyArns).
     policy: str | None = None
     policy_arns: tuple[str, ...] = ()
+    # ... and those policies' unique ids when the session was issued, in the same order: a
+    # policy deleted and created again under the same ARN is another policy, and allows the
+    # session nothing (as the deleted one does). Empty for a session issued before ids were kept.
+    policy_ids: tuple[str, ...] = ()
     tags: tuple[Tag, ...] = ()
     transitive_tag_keys: tuple[str, ...] = ()
     source_identity: str | None = None

@@ -16,7 +16,7 @@ from rolegate.policy.compiled import CompiledPolicy
 from rolegate.policy.decision import EvaluationResult
 from rolegate.policy.evaluate import evaluate
 from rolegate.policy.explain import access_denied_message
-from rolegate.policy.kinds import PolicyKind, PolicyType
+from rolegate.policy.kinds import PolicyKind, PolicyType, PolicyVersion
 from rolegate.policy.request import PolicySet, Request
 from rolegate.services.call import Caller
 from rolegate.services.derived_cache import DerivedCache
@@ -73,6 +73,8 @@ class Authorizer:
             unique_id,
             session.policy if session is not None else None,
             session.policy_arns if session is not None else (),
+            # Sessions naming the same ARNs may hold different policies (one re-created).
+            session.policy_ids if session is not None else (),
         )
         return self._policy_sets.get(key, lambda: self._load_policies(caller, owner, unique_id))
 
@@ -111,11 +113,16 @@ class Authorizer:
                     session.policy, PolicyKind.SESSION, "SessionPolicy", PolicyType.SESSION
                 )
             )
-        for arn in session.policy_arns:
-            text = managed_policy_document(self._store, arn)
-            # A managed session policy deleted since: it allows nothing (the session keeps the
-            # intersection with what remains, which can only shrink).
-            text = text or '{"Version":"2012-10-17","Statement":[]}'
+        ids: tuple[str | None, ...] = session.policy_ids or (None,) * len(session.policy_arns)
+        for arn, policy_id in zip(session.policy_arns, ids, strict=True):
+            text = managed_policy_document(self._store, arn, policy_id)
+            if text is None:
+                # A managed session policy deleted since, or re-created under its ARN (another
+                # policy): it allows nothing (the session keeps the intersection with what
+                # remains, which can only shrink). Built, not parsed: a document with no
+                # statements is no valid policy, and parsing one made every request a 500.
+                compiled.append(_allows_nothing(arn))
+                continue
             compiled.append(self.cache.compile(text, PolicyKind.SESSION, arn, PolicyType.SESSION))
         return tuple(compiled)
 
@@ -135,6 +142,12 @@ class Authorizer:
             base = base.with_resource_policy(resource_policy)
         request = Request.build(caller.principal, action, resource, context, resource_account)
         return Judgement(action, resource, evaluate(request, base))
+
+
+def _allows_nothing(policy_id: str) -> CompiledPolicy:
+    return CompiledPolicy(
+        policy_id, PolicyKind.SESSION, PolicyVersion.V2012_10_17, (), PolicyType.SESSION
+    )
 
 
 def _unique_id_of(caller: Caller) -> str:

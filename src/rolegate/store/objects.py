@@ -107,12 +107,20 @@ class ObjectStore(Protocol):
         """The account's buckets, sorted by name."""
         ...
 
-    def delete_bucket(self, name: str) -> None:
-        """Raises BucketNotEmpty (objects or uploads in progress), NoSuchBucket."""
+    def delete_bucket(self, name: str, expected: Bucket | None = None) -> None:
+        """Raises BucketNotEmpty (objects or uploads in progress), NoSuchBucket.
+
+        Every write that names a bucket takes `expected`, the bucket the request was authorized
+        against: when the bucket of that name is no longer that one (deleted, perhaps created
+        again by another account), the write raises NoSuchBucket inside its transaction."""
         ...
 
     def set_bucket_policy(
-        self, name: str, policy: str | None, principals: tuple[PrincipalBinding, ...] = ()
+        self,
+        name: str,
+        policy: str | None,
+        principals: tuple[PrincipalBinding, ...] = (),
+        expected: Bucket | None = None,
     ) -> None:
         """Replace the policy and the unique ids of the principals it names; raises NoSuchBucket."""
         ...
@@ -121,20 +129,30 @@ class ObjectStore(Protocol):
 
     def get_object(self, bucket: str, key: str) -> StoredObject | None: ...
 
-    def put_object(self, obj: StoredObject, check: ObjectCheck | None = None) -> tuple[str, ...]:
+    def put_object(
+        self, obj: StoredObject, check: ObjectCheck | None = None, expected: Bucket | None = None
+    ) -> tuple[str, ...]:
         """Insert or replace, in one transaction; returns the blob ids freed by the replaced
         version. Raises NoSuchBucket, or what `check` raised (the caller then deletes the blobs
         it wrote)."""
         ...
 
     def delete_object(
-        self, bucket: str, key: str, check: ObjectCheck | None = None
+        self,
+        bucket: str,
+        key: str,
+        check: ObjectCheck | None = None,
+        expected: Bucket | None = None,
     ) -> tuple[str, ...]:
         """Freed blob ids; nothing when there was no such object. Raises what `check` raised."""
         ...
 
     def delete_objects(
-        self, bucket: str, keys: Iterable[str], check: KeyCheck | None = None
+        self,
+        bucket: str,
+        keys: Iterable[str],
+        check: KeyCheck | None = None,
+        expected: Bucket | None = None,
     ) -> tuple[str, ...]:
         """Several deletes in one transaction (keys `check` refuses are kept); freed blob ids."""
         ...
@@ -146,6 +164,7 @@ class ObjectStore(Protocol):
         delimiter: str = "",
         start_after: str = "",
         max_keys: int = 1000,
+        expected: Bucket | None = None,
     ) -> ListPage:
         """Keys under `prefix` after `start_after`, keys sharing a common prefix rolled up.
 
@@ -157,7 +176,7 @@ class ObjectStore(Protocol):
 
     # Multipart uploads ---------------------------------------------------------------------
 
-    def create_upload(self, upload: MultipartUpload) -> None:
+    def create_upload(self, upload: MultipartUpload, expected: Bucket | None = None) -> None:
         """Raises NoSuchBucket, AlreadyExists (upload id taken)."""
         ...
 
@@ -179,6 +198,7 @@ class ObjectStore(Protocol):
         key_marker: str = "",
         upload_id_marker: str = "",
         max_uploads: int = 1000,
+        expected: Bucket | None = None,
     ) -> UploadsPage:
         """In-progress uploads ordered by key, then upload id (ids that sort by creation time
         give S3's order). With `upload_id_marker`, uploads of `key_marker` after that id

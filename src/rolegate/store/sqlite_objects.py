@@ -138,9 +138,9 @@ class SqliteObjectStore:
         )
         return [_BUCKET.decode(body) for (body,) in rows]
 
-    def delete_bucket(self, name: str) -> None:
+    def delete_bucket(self, name: str, expected: Bucket | None = None) -> None:
         with self._db.transaction() as conn:
-            self._require_bucket(conn, name)
+            self._require_bucket(conn, name, expected)
             for table in ("objects", "uploads"):
                 # Table names come from this tuple, never from a request.
                 if conn.execute(
@@ -150,11 +150,17 @@ class SqliteObjectStore:
             conn.execute("DELETE FROM buckets WHERE name=?", (name,))
 
     def set_bucket_policy(
-        self, name: str, policy: str | None, principals: tuple[PrincipalBinding, ...] = ()
+        self,
+        name: str,
+        policy: str | None,
+        principals: tuple[PrincipalBinding, ...] = (),
+        expected: Bucket | None = None,
     ) -> None:
         with self._db.transaction() as conn:
             bucket = dataclasses.replace(
-                self._require_bucket(conn, name), policy=policy, policy_principals=principals
+                self._require_bucket(conn, name, expected),
+                policy=policy,
+                policy_principals=principals,
             )
             conn.execute("UPDATE buckets SET body=? WHERE name=?", (_ENCODER.encode(bucket), name))
 
@@ -164,29 +170,41 @@ class SqliteObjectStore:
         conn = self._db.connection()
         return self._object(conn, bucket, key)
 
-    def put_object(self, obj: StoredObject, check: ObjectCheck | None = None) -> tuple[str, ...]:
+    def put_object(
+        self, obj: StoredObject, check: ObjectCheck | None = None, expected: Bucket | None = None
+    ) -> tuple[str, ...]:
         _check_size(obj)
         with self._db.transaction() as conn:
-            self._require_bucket(conn, obj.bucket)
+            self._require_bucket(conn, obj.bucket, expected)
             return tuple(dict.fromkeys(self._replace_object(conn, obj, check)))
 
     def delete_object(
-        self, bucket: str, key: str, check: ObjectCheck | None = None
+        self,
+        bucket: str,
+        key: str,
+        check: ObjectCheck | None = None,
+        expected: Bucket | None = None,
     ) -> tuple[str, ...]:
         if check is None:
-            return self.delete_objects(bucket, (key,))
+            return self.delete_objects(bucket, (key,), None, expected)
 
         def raising(_key: str, current: StoredObject | None) -> bool:
             check(current)
             return True
 
-        return self.delete_objects(bucket, (key,), raising)
+        return self.delete_objects(bucket, (key,), raising, expected)
 
     def delete_objects(
-        self, bucket: str, keys: Iterable[str], check: KeyCheck | None = None
+        self,
+        bucket: str,
+        keys: Iterable[str],
+        check: KeyCheck | None = None,
+        expected: Bucket | None = None,
     ) -> tuple[str, ...]:
         freed: list[str] = []
         with self._db.transaction() as conn:
+            if expected is not None:
+                self._require_bucket(conn, bucket, expected)
             for key in keys:
                 old = self._object(conn, bucket, key)
                 if check is not None and not check(key, old):
@@ -203,15 +221,18 @@ class SqliteObjectStore:
         delimiter: str = "",
         start_after: str = "",
         max_keys: int = 1000,
+        expected: Bucket | None = None,
     ) -> ListPage:
         with self._db.snapshot() as conn:
+            if expected is not None:
+                self._require_bucket(conn, bucket, expected)
             return list_keys(_KeyScanner(conn, bucket), prefix, delimiter, start_after, max_keys)
 
     # Multipart uploads ---------------------------------------------------------------------
 
-    def create_upload(self, upload: MultipartUpload) -> None:
+    def create_upload(self, upload: MultipartUpload, expected: Bucket | None = None) -> None:
         with self._db.transaction() as conn:
-            self._require_bucket(conn, upload.bucket)
+            self._require_bucket(conn, upload.bucket, expected)
             try:
                 conn.execute(
                     "INSERT INTO uploads (upload_id, bucket, key, body) VALUES (?,?,?,?)",
@@ -263,6 +284,7 @@ class SqliteObjectStore:
         key_marker: str = "",
         upload_id_marker: str = "",
         max_uploads: int = 1000,
+        expected: Bucket | None = None,
     ) -> UploadsPage:
         if max_uploads <= 0:
             return UploadsPage([], False, None, None)
@@ -277,11 +299,15 @@ class SqliteObjectStore:
         elif key_marker:
             where.append("key>?")
             args.append(key_marker)
-        rows = self._db.connection().execute(
-            f"SELECT body FROM uploads WHERE {' AND '.join(where)} ORDER BY key, upload_id LIMIT ?",
-            (*args, max_uploads + 1),
-        )
-        uploads = [_UPLOAD.decode(body) for (body,) in rows]
+        with self._db.snapshot() as conn:
+            if expected is not None:
+                self._require_bucket(conn, bucket, expected)
+            rows = conn.execute(
+                f"SELECT body FROM uploads WHERE {' AND '.join(where)}"
+                " ORDER BY key, upload_id LIMIT ?",
+                (*args, max_uploads + 1),
+            )
+            uploads = [_UPLOAD.decode(body) for (body,) in rows]
         truncated = len(uploads) > max_uploads
         del uploads[max_uploads:]
         last = uploads[-1] if uploads else None
@@ -357,11 +383,19 @@ class SqliteObjectStore:
     # Helpers -------------------------------------------------------------------------------
 
     @staticmethod
-    def _require_bucket(conn: sqlite3.Connection, name: str) -> Bucket:
+    def _require_bucket(
+        conn: sqlite3.Connection, name: str, expected: Bucket | None = None
+    ) -> Bucket:
+        """The bucket of that name, inside the caller's transaction. With `expected` (the
+        bucket a request was authorized against), a bucket of the same name that is not that
+        one (deleted, and created again, perhaps by another account) is NoSuchBucket too."""
         row = conn.execute("SELECT body FROM buckets WHERE name=?", (name,)).fetchone()
         if row is None:
             raise NoSuchBucket(name)
-        return _BUCKET.decode(row[0])
+        bucket = _BUCKET.decode(row[0])
+        if expected is not None and not bucket.same_bucket(expected):
+            raise NoSuchBucket(name)
+        return bucket
 
     @staticmethod
     def _object(conn: sqlite3.Connection, bucket: str, key: str) -> StoredObject | None:

@@ -16,10 +16,21 @@ ALLOWS_NOTHING = (
 )
 
 
-def managed_policy_document(store: MetadataStore, arn: str) -> str | None:
-    """The default version's document of any account's managed policy or an AWS one; else None."""
+def managed_policy_document(
+    store: MetadataStore, arn: str, policy_id: str | None = None
+) -> str | None:
+    """The default version's document of any account's managed policy or an AWS one; else None.
+    With `policy_id`, None too when the policy of that ARN now is another one (re-created)."""
     policy = find_policy(store, arn)
-    return None if policy is None else default_document(store, policy)
+    if policy is None or (policy_id is not None and policy.policy_id != policy_id):
+        return None
+    return default_document(store, policy)
+
+
+def managed_policy_id(store: MetadataStore, arn: str) -> str | None:
+    """The unique id of the managed policy (any account's, or AWS's) of that ARN; else None."""
+    policy = find_policy(store, arn)
+    return None if policy is None else policy.policy_id
 
 
 def policy_documents_for(

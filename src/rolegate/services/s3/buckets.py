@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import secrets
+
 from rolegate.aws.errors import AwsError
 from rolegate.aws.s3.errors import S3Error
 from rolegate.aws.s3.routing import check_bucket_name
 from rolegate.aws.s3.xml import parse_create_bucket_configuration
 from rolegate.aws.s3.xml_listings import BucketEntry, list_all_my_buckets_result
 from rolegate.aws.s3.xml_results import location_constraint
-from rolegate.model import Bucket
+from rolegate.model import Bucket, PrincipalBinding
 from rolegate.policy.dialects import S3 as S3_DIALECT
 from rolegate.policy.errors import PolicyValidationError
 from rolegate.policy.kinds import PolicyKind
@@ -53,7 +55,10 @@ async def create_bucket(svc: S3Service, call: S3Call) -> S3Reply:
                 "specific endpoint this request was sent to.",
                 400,
             )
-    bucket = Bucket(call.bucket_name, call.caller.account_id, region, call.now)
+    # A fresh id: whatever is in flight against a bucket this name had before is not for this one.
+    bucket = Bucket(
+        call.bucket_name, call.caller.account_id, region, call.now, bucket_id=secrets.token_hex(16)
+    )
     try:
         svc.objects.create_bucket(bucket)
     except AlreadyExists:
@@ -87,7 +92,7 @@ async def head_bucket(svc: S3Service, call: S3Call) -> S3Reply:
 async def delete_bucket(svc: S3Service, call: S3Call) -> S3Reply:
     assert call.bucket_name is not None
     try:
-        svc.objects.delete_bucket(call.bucket_name)
+        svc.objects.delete_bucket(call.bucket_name, call.bucket)
     except BucketNotEmpty:
         raise S3Error(
             "BucketNotEmpty",
@@ -116,8 +121,20 @@ async def put_bucket_policy(svc: S3Service, call: S3Call) -> S3Reply:
     # Users and roles named by ARN are kept with their unique ids; one that does not exist is
     # MalformedPolicy "Invalid principal in policy" (services/principal_bindings.py).
     principals = svc.principals.bind(text, S3_DIALECT)
-    svc.objects.set_bucket_policy(call.bucket_name, text, principals)
+    _set_policy(svc, call, text, principals)
     return S3Reply(204)
+
+
+def _set_policy(
+    svc: S3Service, call: S3Call, text: str | None, principals: tuple[PrincipalBinding, ...]
+) -> None:
+    """On the bucket the request was authorized against only: once its body is read, the bucket
+    may have been deleted and the name taken by another account, whose bucket it must not touch."""
+    assert call.bucket_name is not None
+    try:
+        svc.objects.set_bucket_policy(call.bucket_name, text, principals, call.bucket)
+    except NoSuchBucket:
+        raise no_such_bucket(call.bucket_name) from None
 
 
 async def get_bucket_policy(svc: S3Service, call: S3Call) -> S3Reply:
@@ -136,5 +153,5 @@ async def get_bucket_policy(svc: S3Service, call: S3Call) -> S3Reply:
 
 async def delete_bucket_policy(svc: S3Service, call: S3Call) -> S3Reply:
     assert call.bucket_name is not None
-    svc.objects.set_bucket_policy(call.bucket_name, None)
+    _set_policy(svc, call, None, ())
     return S3Reply(204)

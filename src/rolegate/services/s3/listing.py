@@ -15,7 +15,9 @@ from rolegate.aws.s3.xml_listings import (
 )
 from rolegate.model import StoredObject
 from rolegate.services.s3.call import S3Call, S3Reply
+from rolegate.services.s3.errors import no_such_bucket
 from rolegate.services.s3.service import S3Service, canonical_owner
+from rolegate.store.objects import ListPage, NoSuchBucket
 
 MAX_KEYS = 1000
 
@@ -79,13 +81,27 @@ def _from_token(token: str) -> str:
         ) from None
 
 
+def _page(
+    svc: S3Service, call: S3Call, prefix: str, delimiter: str, start: str, max_keys: int
+) -> ListPage:
+    """Keys of the bucket the listing was authorized against, not of a bucket that took its
+    name since (deleted and created again by another account: NoSuchBucket)."""
+    assert call.bucket is not None
+    try:
+        return svc.objects.list_objects(
+            call.bucket.name, prefix, delimiter, start, max_keys, call.bucket
+        )
+    except NoSuchBucket:
+        raise no_such_bucket(call.bucket.name) from None
+
+
 async def list_objects(svc: S3Service, call: S3Call) -> S3Reply:
     assert call.bucket is not None
     prefix = call.param("prefix") or ""
     delimiter = call.param("delimiter") or ""
     marker = call.param("marker") or ""
     max_keys = _max_keys(call)
-    page = svc.objects.list_objects(call.bucket.name, prefix, delimiter, marker, max_keys)
+    page = _page(svc, call, prefix, delimiter, marker, max_keys)
     owner = canonical_owner(call.bucket.account_id).id
     body = list_bucket_result_v1(
         bucket=call.bucket.name,
@@ -112,7 +128,7 @@ async def list_objects_v2(svc: S3Service, call: S3Call) -> S3Reply:
     start_after = call.param("start-after") or ""
     start = _from_token(token) if token is not None else start_after
     max_keys = _max_keys(call)
-    page = svc.objects.list_objects(call.bucket.name, prefix, delimiter, start, max_keys)
+    page = _page(svc, call, prefix, delimiter, start, max_keys)
     owner = (
         canonical_owner(call.bucket.account_id).id if call.param("fetch-owner") == "true" else None
     )

@@ -69,7 +69,7 @@ async def create_multipart_upload(svc: S3Service, call: S3Call) -> S3Reply:
         checksum_algorithm=call.header("x-amz-checksum-algorithm"),
     )
     try:
-        svc.objects.create_upload(upload)
+        svc.objects.create_upload(upload, call.bucket)
     except NoSuchBucket:
         raise no_such_bucket(call.bucket_name) from None
     body = initiate_multipart_upload_result(
@@ -142,6 +142,10 @@ async def complete_multipart_upload(svc: S3Service, call: S3Call) -> S3Reply:
     for given in request.parts:
         part = stored.get(given.part_number)
         if part is None or part.etag.strip('"') != given.etag.strip('"'):
+            if svc.objects.get_upload(upload.upload_id) is None:
+                # Completed or aborted since it was looked up (a racing Complete took its
+                # parts): the upload is gone, which is NoSuchUpload, not a bad part list.
+                raise no_such_upload(upload.upload_id)
             raise _invalid_part()
         chosen.append(part)
     for part in chosen[:-1]:
@@ -236,9 +240,13 @@ async def list_multipart_uploads(svc: S3Service, call: S3Call) -> S3Reply:
     key_marker = call.param("key-marker") or ""
     upload_id_marker = call.param("upload-id-marker") or ""
     max_uploads = min(_int_param(call, "max-uploads", 1000), 1000)
-    page = svc.objects.list_uploads(
-        call.bucket.name, prefix, key_marker, upload_id_marker, max_uploads
-    )
+    try:
+        # Of the bucket the listing was authorized against, not of one that took its name since.
+        page = svc.objects.list_uploads(
+            call.bucket.name, prefix, key_marker, upload_id_marker, max_uploads, call.bucket
+        )
+    except NoSuchBucket:
+        raise no_such_bucket(call.bucket.name) from None
     owner = canonical_owner(call.bucket.account_id)
     body = list_multipart_uploads_result(
         bucket=call.bucket.name,

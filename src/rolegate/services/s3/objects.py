@@ -100,7 +100,7 @@ async def put_object(svc: S3Service, call: S3Call) -> S3Reply:
         headers=stored_headers(call.headers),
         checksums=checksums,
     )
-    freed = _commit(svc, obj, blob.blob_id, condition)
+    freed = _commit(svc, call, obj, blob.blob_id, condition)
     svc.free(freed)
     headers = [("ETag", obj.etag)]
     if received.checksum is not None:
@@ -109,12 +109,19 @@ async def put_object(svc: S3Service, call: S3Call) -> S3Reply:
 
 
 def _commit(
-    svc: S3Service, obj: StoredObject, blob_id: str, condition: WriteCondition | None
+    svc: S3Service,
+    call: S3Call,
+    obj: StoredObject,
+    blob_id: str,
+    condition: WriteCondition | None,
 ) -> tuple[str, ...]:
-    """Store `obj` if its condition holds at the commit; otherwise free the blob just written
-    (nothing refers to it) and answer as S3 does."""
+    """Store `obj` if its condition holds at the commit, and only in the bucket the request
+    was authorized against (a bucket of the same name created since, by whoever, is not it);
+    otherwise free the blob just written (nothing refers to it) and answer as S3 does."""
     try:
-        return svc.objects.put_object(obj, None if condition is None else condition.check)
+        return svc.objects.put_object(
+            obj, None if condition is None else condition.check, call.bucket
+        )
     except NoSuchBucket:
         svc.blobs.delete(blob_id)
         raise no_such_bucket(obj.bucket) from None
@@ -127,7 +134,11 @@ def _find(svc: S3Service, call: S3Call) -> StoredObject:
     """The object, or the answer S3 gives for a missing one: NoSuchKey (404) only to a caller
     allowed s3:ListBucket on the bucket, AccessDenied (403) otherwise (API_GetObject.html)."""
     assert call.bucket_name is not None
-    found = svc.objects.get_object(call.bucket_name, _key_of(call))
+    # With its bucket, in one read: an object of a bucket that took the name since the request
+    # was authorized (deleted, created again by another account) is not the caller's to read.
+    bucket, found = svc.objects.get_bucket_and_object(call.bucket_name, _key_of(call))
+    if bucket is None or (call.bucket is not None and not bucket.same_bucket(call.bucket)):
+        raise no_such_bucket(call.bucket_name)
     if found is not None:
         return found
     raise missing_key(call, call.key or "")
@@ -205,7 +216,10 @@ async def delete_object(svc: S3Service, call: S3Call) -> S3Reply:
         check = WriteCondition(
             key, if_match, if_none_match=False, absent=partial(missing_key, call, key)
         ).check
-    svc.free(svc.objects.delete_object(call.bucket_name, key, check))
+    try:
+        svc.free(svc.objects.delete_object(call.bucket_name, key, check, call.bucket))
+    except NoSuchBucket:
+        raise no_such_bucket(call.bucket_name) from None
     return S3Reply(204)
 
 
@@ -285,7 +299,12 @@ async def delete_objects(svc: S3Service, call: S3Call) -> S3Reply:
     check = still_as_expected if etags else None
     # A key listed twice is one delete: its condition is tested once, against the object.
     keys = list(dict.fromkeys(allowed))
-    svc.free(svc.objects.delete_objects(call.bucket_name, keys, check))
+    try:
+        # Only in the bucket the keys were judged against: the body may have taken long enough
+        # for that bucket to be deleted and its name taken by another account.
+        svc.free(svc.objects.delete_objects(call.bucket_name, keys, check, call.bucket))
+    except NoSuchBucket:
+        raise no_such_bucket(call.bucket_name) from None
     errors.extend(refused.values())
     deleted = (
         []
@@ -325,7 +344,9 @@ async def copy_object(svc: S3Service, call: S3Call) -> S3Reply:
     copy_source = parse_copy_source(call.header("x-amz-copy-source"))
     source_bucket_name, source_key = copy_source.bucket, copy_source.key
     condition = write_condition(call, key)
-    source_bucket = svc.objects.get_bucket(source_bucket_name)
+    # The source bucket and its object in one read: the object judged is one of the bucket whose
+    # policy judged it, never one of a bucket that took the name in between.
+    source_bucket, source = svc.objects.get_bucket_and_object(source_bucket_name, source_key)
     if source_bucket is None:
         raise no_such_bucket(source_bucket_name)
     check_expected_owner(call.header("x-amz-source-expected-bucket-owner"), source_bucket)
@@ -335,7 +356,6 @@ async def copy_object(svc: S3Service, call: S3Call) -> S3Reply:
     reading = call.judge(action, source_arn, source_bucket)
     if not reading.allowed:
         raise s3_access_denied(call.caller, reading)
-    source = svc.objects.get_object(source_bucket_name, source_key)
     if source is None:
         raise missing_key(call, source_key, source_bucket_name, source_bucket)
     check_copy_source(call, source)
@@ -384,6 +404,6 @@ async def copy_object(svc: S3Service, call: S3Call) -> S3Reply:
             metadata=metadata,
             headers=stored_headers(call.headers),
         )
-    svc.free(_commit(svc, copied, blob.blob_id, condition))
+    svc.free(_commit(svc, call, copied, blob.blob_id, condition))
     body = copy_object_result(etag=copied.etag, last_modified=copied.last_modified)
     return S3Reply(200, [], body, "application/xml")

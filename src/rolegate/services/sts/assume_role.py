@@ -90,7 +90,9 @@ class AssumeRole:
         assert role is not None  # _authorize denies a missing role
         chained = caller.session is not None and caller.session.kind is SessionKind.ROLE
         check_duration(asked.duration, role.max_session_duration, chained)
-        check_session_policies(asked, self._authorizer.cache, self._store, role.account_id)
+        policy_ids = check_session_policies(
+            asked, self._authorizer.cache, self._store, role.account_id
+        )
         source_identity = asked.source_identity
         session = Session(
             access_key_id=new_session_key_id(),
@@ -104,6 +106,7 @@ class AssumeRole:
             session_name=asked.session_name,
             policy=asked.policy,
             policy_arns=asked.policy_arns,
+            policy_ids=policy_ids,
             tags=merge_tags(inherited, asked.tags),
             transitive_tag_keys=transitive_keys(caller.session, asked),
             source_identity=source_identity,

@@ -11,7 +11,7 @@ from rolegate.model import Session, SessionKind, Tag
 from rolegate.policy.arn import Arn
 from rolegate.policy.errors import PolicyValidationError
 from rolegate.policy.kinds import PolicyKind, PolicyType
-from rolegate.services.iam.documents import managed_policy_document
+from rolegate.services.iam.documents import managed_policy_id
 from rolegate.services.iam.names import AWS_ACCOUNT
 from rolegate.services.policy_cache import PolicyCache
 from rolegate.store import MetadataStore
@@ -147,20 +147,28 @@ def transitive_keys(session: Session | None, asked: RequestedSession) -> tuple[s
 
 def check_session_policies(
     asked: RequestedSession, cache: PolicyCache, store: MetadataStore, role_account: str
-) -> None:
+) -> tuple[str, ...]:
+    """Refuse session policies that do not parse or do not exist; the managed ones' unique ids,
+    in order, for the session to keep (the policies it was issued with, not their names)."""
     if asked.policy is not None:
         try:
             cache.compile(asked.policy, PolicyKind.SESSION, "SessionPolicy", PolicyType.SESSION)
         except PolicyValidationError as error:
             raise AwsError(error.code.value, error.message) from None
+    ids: list[str] = []
     for arn in asked.policy_arns:
         # API_AssumeRole.html (PolicyArns): "The policies must exist in the same account as the
         # role." Another account's policy gets the answer a missing one gets, before anything
         # looks it up, so the call cannot tell whether another account has a policy of that name.
-        if not _session_policy_account_allowed(arn, role_account) or (
-            managed_policy_document(store, arn) is None
-        ):
+        policy_id = (
+            managed_policy_id(store, arn)
+            if _session_policy_account_allowed(arn, role_account)
+            else None
+        )
+        if policy_id is None:
             raise validation_error(f"Policy {arn} does not exist or is not attachable.")
+        ids.append(policy_id)
+    return tuple(ids)
 
 
 def _session_policy_account_allowed(arn: str, role_account: str) -> bool:
