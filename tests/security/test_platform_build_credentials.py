@@ -21,8 +21,10 @@ from tests.platform.identity_env import use_platform_identity
 from tests.rolegate_server import RunningServer
 from tests.server.seed_world import Platform, seed_permission_policy, trust_account
 
+from rolegate.platform.batch.config import FileType
+from rolegate.platform.batch.tasks import FileTask
 from rolegate.platform.builds import load_build_config, run_build
-from rolegate.platform.roles import PlatformIdentity
+from rolegate.platform.roles import PlatformIdentity, RoleConfig, RoleCredentialCache
 
 BUCKET = "build-credentials"
 # The customer's build: everything it can find that looks like the platform's credentials.
@@ -80,3 +82,25 @@ def test_the_build_gets_none_of_the_platforms_credentials(
     assert "assumed-role/builder/" in found["caller"]
     text = json.dumps(found)
     assert key not in text and secret not in text, found
+
+
+def test_a_task_or_credentials_value_never_prints_the_secret_half(
+    server: RunningServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    platform = Platform.create(server)
+    customer = server.new_account()
+    role = server.client("iam", customer).create_role(
+        RoleName="batch", AssumeRolePolicyDocument=trust_account(platform.account)
+    )["Role"]["Arn"]
+    use_platform_identity(monkeypatch, platform.operator)
+    identity = PlatformIdentity(endpoint_url=server.url)
+    credentials = RoleCredentialCache(identity).credentials(RoleConfig(role), "batch-repr")
+    # A FileTask crosses to worker processes and shows up in pool errors and tracebacks.
+    task = FileTask(
+        "b", "in/a.csv", "b", "out/a.csv", FileType.CSV, FileType.CSV, "m:f",
+        credentials, server.url, "us-east-1", 0, 0,
+    )  # fmt: skip
+    for text in (repr(credentials), repr(task), str(task)):
+        assert credentials.access_key_id in text
+        assert credentials.secret_access_key not in text
+        assert credentials.session_token not in text
