@@ -99,3 +99,17 @@ def test_hostile_input_keys_fail_unread_and_name_no_output(
     report = capsys.readouterr().out
     assert "out/[/]name.csv" in report and "in/tab\\x09name.csv" in report
     assert "\t" not in report
+
+
+@pytest.mark.parametrize(
+    ("source", "destination"), [("in", "in/results"), ("", "results"), ("in/", "/in//")]
+)
+def test_results_cannot_be_written_where_the_next_run_reads_inputs(
+    source: str, destination: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A rerun would list the last run's results as inputs: outputs of outputs, without end.
+    role = "arn:aws:iam::123456789012:role/batch"
+    flags = ["--bucket", BUCKET, "--source-folder", source, "--role-arn", role]
+    flags += ["--destination-folder", destination, "--function", FUNCTION, "--out-conf"]
+    assert main(["batch", "run", *flags]) == 2
+    assert "the destination folder is" in capsys.readouterr().err

@@ -90,13 +90,15 @@ class BatchExecution:
                 f"workers={self.workers}, retries={self.retries}, file_timeout={self.file_timeout}",
                 "use at least one worker, zero or more retries, and a timeout of 0 (none) or more",
             )
-        if (self.source_bucket, self.source_folder) == (
-            self.destination_bucket,
-            self.destination_folder,
+        # Below the source folder (or the source is the whole bucket) is as bad as the same
+        # folder: every run lists the last run's results as new inputs, and the outputs grow.
+        if self.source_bucket == self.destination_bucket and self.destination_folder.startswith(
+            self.source_folder
         ):
+            where = "is" if self.destination_folder == self.source_folder else "is inside"
             raise PlatformError(
                 "check batch execution",
-                "the destination folder is the source folder",
+                f"the destination folder {where} the source folder",
                 "write the results to another folder, so a rerun does not read them back as inputs",
             )
         self.role  # noqa: B018 - checks the role ARN and external id now, before any call
