@@ -95,3 +95,12 @@ def test_sources_sample_shows_hostile_cells_literally(
         out = capsys.readouterr().out
         assert "\x1b" not in out and "\x07" not in out
         assert "[/]name" in out and "[link=http://evil.example]click[/link]" in out
+
+
+def test_audit_tail_refuses_a_negative_count_as_a_usage_error(
+    server: RunningServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as usage:
+        main(["audit", "tail", "-n", "-1", "--data-dir", str(server.data_dir)])
+    assert usage.value.code == 2
+    assert "not a number of lines" in capsys.readouterr().err

@@ -18,11 +18,19 @@ def register(groups: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     audit = groups.add_parser("audit", help="read the server's audit log")
     commands = audit.add_subparsers(dest="command", required=True, metavar="COMMAND")
     tail = commands.add_parser("tail", help="show the last requests")
-    tail.add_argument("-n", "--lines", type=int, default=20, help="how many (default 20)")
+    tail.add_argument("-n", "--lines", type=_count, default=20, help="how many (default 20)")
     tail.add_argument("--data-dir", type=Path, default=None)
     tail.add_argument("--json", action="store_true", help="print JSON lines instead of a table")
     tail.add_argument("--denied", action="store_true", help="only requests that were refused")
     tail.set_defaults(handler=run_tail)
+
+
+def _count(text: str) -> int:
+    # A negative count reached deque(maxlen=...) and ended in a ValueError traceback.
+    value = int(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{text} is not a number of lines (0 or more)")
+    return value
 
 
 def run_tail(args: argparse.Namespace) -> int:
