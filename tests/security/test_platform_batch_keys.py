@@ -4,9 +4,9 @@ S3 keeps a key such as `in/x/../../k` literally, but S3 clients normalize the UR
 signs one path and sends another), so such a key is no file of the source folder: reading it
 reaches another object (or fails as a signature mismatch blamed on the role), and the output key
 built from it (`out/x/../../k`) names a place outside the results folder. Such files fail without
-a request, saying why, and the other files are processed. The AWS CLI skips the same keys on a
-download ("is outside of the destination"); AmazonS3/latest/userguide/object-keys.html lists `.`
-and `..` segments among the key names that need special handling.
+a request, saying why, and the other files are processed
+(AmazonS3/latest/userguide/object-keys.html, "Object key naming guidelines": some characters and
+relative-path segments need special handling by applications).
 """
 
 from __future__ import annotations

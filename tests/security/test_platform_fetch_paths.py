@@ -2,10 +2,11 @@
 
 Whoever can write to the customer's bucket names the keys. Nothing a key says may place a file
 outside the build's own folder, and a key the platform cannot write is a platform error (exit 2
-from the CLI), never a traceback. The AWS CLI refuses the same keys: `aws s3 sync` and
-`aws s3 cp --recursive` skip a key that "is outside of the destination" (its
-customizations/s3/subcommands.py `_validate_destination`); rolegate stops the whole fetch so a
-build never runs on part of its data unnoticed.
+from the CLI), never a traceback. S3 stores any UTF-8 key literally and warns that some
+characters and `.`/`..` segments need special handling by applications
+(AmazonS3/latest/userguide/object-keys.html, "Object key naming guidelines"); the AWS CLI's
+recursive downloads likewise refuse a key that would land outside the destination. rolegate
+stops the whole fetch, so a build never runs on part of its data unnoticed.
 """
 
 from __future__ import annotations

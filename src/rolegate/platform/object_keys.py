@@ -4,8 +4,8 @@ A bucket is the customer's, and whoever can write to it can name a key anything 
 `p/../../x`, `p//etc/x`, `p/.`, a NUL byte, a terminal escape. S3 stores such keys literally, but
 a local file system (and many S3 clients, which normalize `.` and `..` in URL paths) give the
 segments meaning. Like a zip archive's member names (zip-slip), a key is used as a path only when
-every segment below the listed prefix is a plain name. The AWS CLI's `aws s3 sync` refuses such
-keys too ("skipping file ...: is outside of the destination").
+every segment below the listed prefix is a plain name, as the AWS CLI's recursive downloads
+refuse keys that would land outside their destination.
 """
 
 from __future__ import annotations
