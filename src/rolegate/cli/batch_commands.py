@@ -25,6 +25,7 @@ from rich.progress import (
 )
 from rich.table import Table
 
+from rolegate.cli.terminal_text import cell
 from rolegate.platform.batch import (
     BatchExecution,
     BatchRegistry,
@@ -176,7 +177,7 @@ class RichBatchProgress:
         if skipped:
             self.console.print(f"{skipped} of {total} files already succeeded: skipped")
         self._bar.start()
-        self._task = self._bar.add_task(execution_id, total=total - skipped, failed=0)
+        self._task = self._bar.add_task(cell(execution_id), total=total - skipped, failed=0)
 
     def file_done(self, outcome: FileOutcome) -> None:
         if self._task is None:
@@ -186,7 +187,9 @@ class RichBatchProgress:
         if failed:
             task = self._bar.tasks[self._task]
             self._bar.update(self._task, failed=int(task.fields["failed"]) + 1)
-            self._bar.console.print(f"[red]failed[/] {outcome.source_key}: {outcome.error}")
+            self._bar.console.print(
+                f"[red]failed[/] {cell(outcome.source_key)}: {cell(outcome.error)}"
+            )
 
     def stop(self) -> None:
         self._bar.stop()
@@ -212,11 +215,11 @@ def _execute(args: argparse.Namespace, execution: BatchExecution, execution_id: 
             progress.stop()
         summary = registry.summary(run.execution_id)
     console.print(
-        f"execution [bold]{run.execution_id}[/]: {summary.counts[FileState.SUCCEEDED]} succeeded, "
+        f"execution [bold]{cell(run.execution_id)}[/]: {summary.counts[FileState.SUCCEEDED]} succeeded, "
         f"{summary.counts[FileState.FAILED]} failed, {run.skipped} skipped this run"
     )
     if summary.counts[FileState.FAILED]:
-        console.print(f"details: rolegate batch report {run.execution_id} --failed")
+        console.print(f"details: rolegate batch report {cell(run.execution_id)} --failed")
         return EXIT_FAILED_FILES
     return 0
 
@@ -286,22 +289,23 @@ def show_report(args: argparse.Namespace) -> int:
         return EXIT_NOT_STARTED
     if args.failed:
         records = [r for r in records if r.state is FileState.FAILED]
-    table = Table(title=f"batch execution {summary.execution_id}: {summary.state}")
+    table = Table(title=cell(f"batch execution {summary.execution_id}: {summary.state}"))
     for column in ("input", "output", "state", "attempts", "rows in", "rows out", "seconds"):
         table.add_column(column)
     table.add_column("error", overflow="fold")
     styles = {FileState.SUCCEEDED: "green", FileState.FAILED: "red", FileState.PENDING: "yellow"}
     for record in records:
         style = styles[record.state]
+        # Keys come from the customer's bucket, errors from the server and the user's function.
         table.add_row(
-            record.source_key,
-            record.destination_key,
+            cell(record.source_key),
+            cell(record.destination_key),
             f"[{style}]{record.state}[/{style}]",
             str(record.attempts),
             str(record.rows_in),
             str(record.rows_out),
             f"{record.seconds:.2f}",
-            record.error,
+            cell(record.error),
         )
     Console(width=max(160, Console().width)).print(table)
     return 0
@@ -316,11 +320,11 @@ def list_executions(args: argparse.Namespace) -> int:
         for execution_id in ids:
             summary = registry.summary(execution_id)
             table.add_row(
-                execution_id,
-                summary.state,
+                cell(execution_id),
+                cell(summary.state),
                 str(summary.total),
-                summary.updated,
-                summary.execution.function,
+                cell(summary.updated),
+                cell(summary.execution.function),
             )
     Console().print(table)
     return 0

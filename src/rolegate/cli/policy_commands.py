@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.table import Table
 
 from rolegate.cli.inputs import InputError, read_json_argument, read_text_argument
+from rolegate.cli.terminal_text import cell
 from rolegate.policy import PolicyKind, Problem, validate_policy
 from rolegate.policy.decision import Decision
 from rolegate.policy.simulator import (
@@ -174,17 +175,18 @@ def simulation_table(results: list[SimulationResult]) -> Table:
     for item in results:
         decision = item.result.decision
         statements = "\n".join(
-            f"{m.source_policy_id} {m.sid or ''}".strip()
+            cell(f"{m.source_policy_id} {m.sid or ''}".strip())
             + (f" (line {m.start.line})" if m.start else "")
             for m in item.matched
         )
+        # Statement ids, resources and explanations quote the policies' own text.
         table.add_row(
-            item.action,
-            item.resource,
+            cell(item.action),
+            cell(item.resource),
             f"[{_DECISION_STYLES[decision]}]{decision.value}[/]",
-            item.explanation,
+            cell(item.explanation),
             statements or "-",
-            ", ".join(item.result.missing_context_keys) or "-",
+            cell(", ".join(item.result.missing_context_keys) or "-"),
         )
     return table
 
@@ -210,7 +212,9 @@ def run_validate(args: argparse.Namespace) -> int:
         for column in ("Code", "Where", "Message"):
             table.add_column(column, overflow="fold")
         for problem in problems:
-            table.add_row(problem.code.value, problem.location(), problem.explain())
+            table.add_row(
+                cell(problem.code.value), cell(problem.location()), cell(problem.explain())
+            )
         Console(stderr=True).print(table)
     else:
         print(f"{args.file}: valid {kind.value} policy")

@@ -20,7 +20,9 @@ from typing import TYPE_CHECKING
 from rich.console import Console
 from rich.table import Table
 
+from rolegate.cli.terminal_text import cell
 from rolegate.platform.errors import PlatformError
+from rolegate.platform.printable import printable
 
 # The platform's roles and sources pull in boto3, pyarrow and pandas: they are imported where
 # used (each such import carries `noqa: PLC0415`) so the other commands start without them.
@@ -117,7 +119,8 @@ def _connection_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _fail(error: Exception) -> int:
-    text = error.describe() if isinstance(error, PlatformError) else str(error)
+    # Other errors (pyarrow's, botocore's) quote keys and server messages as they came.
+    text = error.describe() if isinstance(error, PlatformError) else printable(str(error))
     print(text, file=sys.stderr)
     return 1
 
@@ -238,12 +241,12 @@ def run_list(args: argparse.Namespace) -> int:
         access = row["filesystem_configuration"]
         assert isinstance(access, Mapping)  # built by source_to_dict just above
         table.add_row(
-            str(row["name"]),
-            str(row["format"]),
-            str(row["path"]),
-            str(access.get("role_arn") or access["type"]),
-            str(row["date_created_column"]),
-            str(row["high_water_mark"] or "-"),
+            cell(row["name"]),
+            cell(row["format"]),
+            cell(row["path"]),
+            cell(access.get("role_arn") or access["type"]),
+            cell(row["date_created_column"]),
+            cell(row["high_water_mark"] or "-"),
         )
     Console().print(table)
     return 0
@@ -294,11 +297,12 @@ def _print_rows(
         for row in rows:
             print(json.dumps({str(k): _plain(v) for k, v in row.items()}))
         return
-    table = Table(title=title)
+    # Column names and values are the customer's data: never markup, never terminal controls.
+    table = Table(title=cell(title))
     for column in columns:
-        table.add_column(str(column))
+        table.add_column(cell(column))
     for row in rows:
-        table.add_row(*(str(_plain(row[column])) for column in columns))
+        table.add_row(*(cell(_plain(row[column])) for column in columns))
     Console().print(table)
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -82,8 +82,10 @@ class RoleConfig:
 @dataclass(frozen=True, slots=True)
 class TemporaryCredentials:
     access_key_id: str
-    secret_access_key: str
-    session_token: str
+    # Out of repr: a task carrying these (FileTask) or a credentials value in an error, a log
+    # line or a traceback with locals must not print the secret half.
+    secret_access_key: str = field(repr=False)
+    session_token: str = field(repr=False)
     expiration: datetime
 
     def environment(self) -> dict[str, str]:

@@ -90,13 +90,15 @@ class BatchExecution:
                 f"workers={self.workers}, retries={self.retries}, file_timeout={self.file_timeout}",
                 "use at least one worker, zero or more retries, and a timeout of 0 (none) or more",
             )
-        if (self.source_bucket, self.source_folder) == (
-            self.destination_bucket,
-            self.destination_folder,
+        # Below the source folder (or the source is the whole bucket) is as bad as the same
+        # folder: every run lists the last run's results as new inputs, and the outputs grow.
+        if self.source_bucket == self.destination_bucket and self.destination_folder.startswith(
+            self.source_folder
         ):
+            where = "is" if self.destination_folder == self.source_folder else "is inside"
             raise PlatformError(
                 "check batch execution",
-                "the destination folder is the source folder",
+                f"the destination folder {where} the source folder",
                 "write the results to another folder, so a rerun does not read them back as inputs",
             )
         self.role  # noqa: B018 - checks the role ARN and external id now, before any call
@@ -152,13 +154,50 @@ class BatchExecution:
         return replace(self, **changes)  # type: ignore[arg-type]  # checked by __post_init__
 
 
+# A configuration file is a page of settings; more is a mistake (or /dev/zero) to refuse unread.
+MAX_CONFIG_BYTES = 1 << 20
+
+
+class _NoAliasLoader(yaml.SafeLoader):  # type: ignore[misc]  # no stubs installed
+    """safe_load without aliases. `*name` shares one node, so nine nested lists of ten aliases
+    ("billion laughs") load in microseconds and expand to 10**9 items when the settings are
+    turned into text (`str(value)`, a repr in an error, the registry's JSON): a hang, then an
+    out-of-memory kill. Settings never need them."""
+
+    def compose_node(self, parent: object, index: object) -> object:
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.composer.ComposerError(
+                None, None, "aliases (*name) are not allowed in a configuration", event.start_mark
+            )
+        return super().compose_node(parent, index)
+
+
+def _read_config_text(path: Path) -> str:
+    with path.open("rb") as file:
+        data = file.read(MAX_CONFIG_BYTES + 1)
+    if len(data) > MAX_CONFIG_BYTES:
+        raise ValueError(f"it is over {MAX_CONFIG_BYTES} bytes")
+    return data.decode("utf-8")
+
+
+def _one_line(error: Exception) -> str:
+    """PyYAML's message spans lines and quotes the file; the problem and where fit on one."""
+    if isinstance(error, yaml.MarkedYAMLError) and error.problem_mark is not None:
+        mark = error.problem_mark
+        return f"{error.problem} (line {mark.line + 1}, column {mark.column + 1})"
+    return str(error)
+
+
 def read_yaml_mapping(path: Path, step: str) -> dict[str, object]:
     try:
-        loaded = yaml.safe_load(path.read_text(encoding="utf-8"))
+        loaded = yaml.load(_read_config_text(path), Loader=_NoAliasLoader)  # a SafeLoader
     except OSError as error:
         raise PlatformError(step, f"cannot read {path}: {error.strerror}") from None
-    except yaml.YAMLError as error:
-        raise PlatformError(step, f"{path} is not valid YAML: {error}") from None
+    except (ValueError, yaml.YAMLError) as error:  # UnicodeDecodeError is a ValueError
+        raise PlatformError(step, f"{path} is not valid YAML: {_one_line(error)}") from None
+    except RecursionError:
+        raise PlatformError(step, f"{path} nests too deeply") from None
     if loaded is None:
         return {}
     if not isinstance(loaded, dict) or not all(isinstance(k, str) for k in loaded):

@@ -29,6 +29,7 @@ from rolegate.platform.batch.tasks import (
     run_file_task,
 )
 from rolegate.platform.errors import PlatformError
+from rolegate.platform.object_keys import unsafe_segments
 from rolegate.platform.roles import PlatformIdentity, RoleCredentialCache
 
 
@@ -51,6 +52,8 @@ class InputFile:
     key: str
     etag: str
     destination_key: str
+    # Why the key cannot be read or named as an output; such a file fails without being read.
+    problem: str | None = None
 
 
 @dataclass(slots=True)
@@ -92,9 +95,15 @@ def run_batch(
     registry.start(execution_id, execution)
     registry.plan(execution_id, [(f.key, f.destination_key, f.etag) for f in inputs])
     done = {r.source_key for r in registry.files(execution_id) if r.state is FileState.SUCCEEDED}
-    todo = [f for f in inputs if f.key not in done]
-    run = BatchRun(execution_id, skipped=len(inputs) - len(todo))
+    refused = [f for f in inputs if f.problem is not None]
+    todo = [f for f in inputs if f.key not in done and f.problem is None]
+    run = BatchRun(execution_id, skipped=len(inputs) - len(todo) - len(refused))
     progress.start(execution_id, len(inputs), run.skipped)
+    for item in refused:
+        outcome = FileOutcome(item.key, "", FileState.FAILED, 0, error=item.problem or "")
+        registry.record(execution_id, outcome)
+        run.outcomes.append(outcome)
+        progress.file_done(outcome)
 
     def tasks() -> Iterator[FileTask]:
         for item in todo:
@@ -154,6 +163,10 @@ def list_inputs(execution: BatchExecution, s3: Any) -> list[InputFile]:
                 name = PurePosixPath(key).name
                 if key.endswith("/") or name.startswith(("_", ".")):
                     continue
+                problem = unsafe_segments(key[len(execution.source_folder) :])
+                if problem is not None:
+                    found.append(InputFile(key, item.get("ETag", ""), "", _refusal(key, problem)))
+                    continue
                 destination = _destination_key(execution, key)
                 found.append(InputFile(key, item.get("ETag", ""), destination))
     except ClientError as error:
@@ -175,6 +188,16 @@ def list_inputs(execution: BatchExecution, s3: Any) -> list[InputFile]:
     return found
 
 
+def _refusal(key: str, problem: str) -> str:
+    # S3 keeps `in/x/../../k` literally, but S3 clients (pyarrow's among them) normalize the
+    # URL path: the read would reach another object or bucket, and the output key built from it
+    # (`out/x/../../k`) would land outside the results folder.
+    return (
+        f"not read: the key {key!r} is no plain path below the source folder ({problem}); "
+        "rename the object"
+    )
+
+
 def _destination_key(execution: BatchExecution, key: str) -> str:
     relative = PurePosixPath(key[len(execution.source_folder) :])
     renamed = relative.with_suffix(f".{execution.output_file_type.extension}")
@@ -184,6 +207,8 @@ def _destination_key(execution: BatchExecution, key: str) -> str:
 def _refuse_collisions(found: list[InputFile]) -> None:
     seen: dict[str, str] = {}
     for item in found:
+        if item.problem is not None:
+            continue
         other = seen.setdefault(item.destination_key, item.key)
         if other != item.key:
             raise PlatformError(

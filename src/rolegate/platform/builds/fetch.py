@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any, Protocol
@@ -13,6 +14,7 @@ from botocore.exceptions import (  # type: ignore[import-untyped]
 
 from rolegate.platform.builds.config import FetchSpec
 from rolegate.platform.errors import PlatformError
+from rolegate.platform.object_keys import unsafe_segments
 
 
 class FetchProgress(Protocol):
@@ -50,12 +52,41 @@ def _s3_error(step: str, error: Exception, hint: str) -> PlatformError:
 
 
 def _inside(folder: Path, path: Path) -> Path:
+    # resolve() follows symlinks already in the folder, so a link cannot carry a file outside.
     resolved = path.resolve()
-    if not resolved.is_relative_to(folder):
+    if resolved == folder or not resolved.is_relative_to(folder):
         raise PlatformError(
             "plan fetch", f"{path} would be written outside the build folder {folder}"
         )
     return resolved
+
+
+def _relative(source: str, relative: str) -> str:
+    problem = unsafe_segments(relative)
+    if problem is not None:
+        # The whole fetch stops (rather than skipping the key) so a build never runs on part of
+        # its data without anyone noticing.
+        raise PlatformError(
+            "plan fetch",
+            f"{source} cannot be written as a file: {problem}",
+            "rename or remove that object; each part of a key below the fetched prefix must be "
+            "a plain name (no '', '.', '..', control characters)",
+        )
+    return relative
+
+
+def _refuse_clashes(planned: list[PlannedCopy]) -> None:
+    """Keys `a` and `a/b` are an object and a folder of the same name: no file system holds both."""
+    files = {copy.destination: copy for copy in planned}
+    for copy in planned:
+        for parent in copy.destination.parents:
+            other = files.get(parent)
+            if other is not None:
+                raise PlatformError(
+                    "plan fetch",
+                    f"{other.source} and {copy.source} need {parent} as a file and as a folder",
+                    "fetch them to different targets, or rename one",
+                )
 
 
 def plan_copies(specs: tuple[FetchSpec, ...], build_folder: Path, s3: Any) -> list[PlannedCopy]:
@@ -73,7 +104,7 @@ def plan_copies(specs: tuple[FetchSpec, ...], build_folder: Path, s3: Any) -> li
                     f"arn:aws:s3:::{spec.bucket}/{spec.key}",
                 ) from None
             if spec.target.endswith("/") or spec.target in ("", "."):
-                target = target / PurePosixPath(spec.key).name
+                target = target / _relative(spec.source, PurePosixPath(spec.key).name)
             planned.append(
                 PlannedCopy(
                     spec.bucket, spec.key, head["ContentLength"], _inside(build_folder, target)
@@ -95,11 +126,14 @@ def plan_copies(specs: tuple[FetchSpec, ...], build_folder: Path, s3: Any) -> li
             relative = item["Key"][len(spec.key) :]
             if not relative or relative.endswith("/"):
                 continue  # folder markers hold no data
+            source = f"s3://{spec.bucket}/{item['Key']}"
+            destination = target / _relative(source, relative)
             planned.append(
                 PlannedCopy(
-                    spec.bucket, item["Key"], item["Size"], _inside(build_folder, target / relative)
+                    spec.bucket, item["Key"], item["Size"], _inside(build_folder, destination)
                 )
             )
+    _refuse_clashes(planned)
     return planned
 
 
@@ -113,10 +147,14 @@ def fetch_all(
     planned = plan_copies(specs, build_folder.resolve(), s3)
     progress.start(len(planned), sum(p.size for p in planned))
     for copy in planned:
-        copy.destination.parent.mkdir(parents=True, exist_ok=True)
         partial = copy.destination.with_name(f".{copy.destination.name}.part")
         try:
+            copy.destination.parent.mkdir(parents=True, exist_ok=True)
+            # Again now the folders exist: a link made since planning must not lead outside.
+            _inside(build_folder.resolve(), partial)
             s3.download_file(copy.bucket, copy.key, str(partial))
+            # Renamed only when whole, so a failed fetch never leaves half a file under its name.
+            partial.replace(copy.destination)
         except (ClientError, BotoCoreError) as error:
             partial.unlink(missing_ok=True)
             raise _s3_error(
@@ -124,7 +162,15 @@ def fetch_all(
                 error,
                 f"the role needs s3:GetObject on arn:aws:s3:::{copy.bucket}/{copy.key}",
             ) from None
-        # Renamed only when whole, so a failed fetch never leaves half a file under its name.
-        partial.replace(copy.destination)
+        except OSError as error:
+            # A file where a folder must go (or the reverse) left by an earlier build, a full
+            # disk, a read-only folder: the platform's step failed, not a crash.
+            with suppress(OSError):
+                partial.unlink(missing_ok=True)
+            raise PlatformError(
+                f"fetch {copy.source}",
+                f"cannot write {copy.destination}: {error.strerror or error}",
+                "clear the build folder of what is in the way, or fetch to another target",
+            ) from None
         progress.file_done(copy.source, copy.size)
     return planned
