@@ -22,6 +22,7 @@ from rolegate.aws.s3.operations import (
     CONFIGURATION_LISTS,
     OBJECT_PLAIN,
     OBJECT_SUBRESOURCES,
+    Table,
 )
 
 __all__ = ["S3Target", "check_bucket_name", "parse_query", "resolve"]
@@ -74,11 +75,27 @@ def resolve(
     return S3Target(_object_operation(method, query, copy_source), bucket, key)
 
 
-def _bucket_operation(method: str, query: Mapping[str, list[str]]) -> str:
+def _subresource(query: Mapping[str, list[str]], table: Table) -> str | None:
+    """The one subresource the query names, whatever the order of its parameters.
+
+    The signature covers the query sorted (sigv4 canonical request), so a signed request can be
+    replayed with its parameters reordered: with "the first one wins", `?uploads&policy` signed
+    as ListMultipartUploads would run as GetBucketPolicy when sent `?policy&uploads`. Two are
+    refused instead."""
+    found: str | None = None
     for name in query:
-        by_method = BUCKET_SUBRESOURCES.get(name)
-        if by_method is None:
-            continue  # prefix, max-keys, x-id, X-Amz-*: parameters, not subresources
+        if name in table:
+            if found is not None and found != name:
+                raise errors.conflicting_subresources(found, name)
+            found = name
+    return found
+
+
+def _bucket_operation(method: str, query: Mapping[str, list[str]]) -> str:
+    # prefix, max-keys, x-id, X-Amz-*: parameters, not subresources
+    name = _subresource(query, BUCKET_SUBRESOURCES) if query else None
+    if name is not None:
+        by_method = BUCKET_SUBRESOURCES[name]
         operation = by_method.get(method)
         if operation is None:
             if method == "HEAD":
@@ -98,10 +115,10 @@ def _bucket_operation(method: str, query: Mapping[str, list[str]]) -> str:
 
 
 def _object_operation(method: str, query: Mapping[str, list[str]], copy_source: bool) -> str:
-    for name in query:
-        by_method = OBJECT_SUBRESOURCES.get(name)
-        if by_method is None:
-            continue  # versionId, partNumber on GET, response-*, X-Amz-*: parameters
+    # versionId, partNumber on GET, response-*, X-Amz-*: parameters, not subresources
+    name = _subresource(query, OBJECT_SUBRESOURCES) if query else None
+    if name is not None:
+        by_method = OBJECT_SUBRESOURCES[name]
         operation = by_method.get(method)
         if operation is None:
             if method == "HEAD":
