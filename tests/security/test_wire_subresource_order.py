@@ -72,3 +72,22 @@ def test_one_subresource_with_parameters_still_routes(
 
     assert response.status == 200, response.text
     assert "<ListMultipartUploadsResult" in response.text
+
+
+@pytest.mark.parametrize(
+    "sent",
+    [
+        "response-content-type=text%2Fplain&response-content-type=text%2Fhtml",
+        "response-content-type=text%2Fhtml&response-content-type=text%2Fplain",
+    ],
+)
+def test_a_parameter_repeated_with_two_values_is_refused_in_either_order(
+    server: RunningServer, bucket: Bucket, sent: str
+) -> None:
+    # The canonical query sorts by name and then by value, so both orders carry one signature;
+    # which value the answer used was the replayer's to choose.
+    signed = "response-content-type=text%2Fhtml&response-content-type=text%2Fplain"
+    response = _replay(server, bucket.owner, f"/{bucket.name}/k", signed, sent)
+
+    assert response.status == 400, response.text
+    assert "<Code>InvalidArgument</Code>" in response.text

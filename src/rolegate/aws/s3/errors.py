@@ -209,3 +209,14 @@ def conflicting_subresources(first: str, second: str) -> S3Error:
         400,
         extra={"ArgumentName": "ResourceType", "ArgumentValue": names[0]},
     )
+
+
+def repeated_parameter(name: str) -> S3Error:
+    """One query parameter given twice with different values; like two subresources, refused
+    by rolegate (S3's answer is not documented) so that their order decides nothing."""
+    return S3Error(
+        "InvalidArgument",
+        f"The query parameter {name} was given more than once with different values",
+        400,
+        extra={"ArgumentName": name},
+    )

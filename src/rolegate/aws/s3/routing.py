@@ -70,9 +70,20 @@ def resolve(
         raise errors.method_not_allowed(method, "SERVICE")
     if "/" in bucket:  # only a `%2F` gets here; no bucket can hold one, and ARNs must stay whole
         raise errors.invalid_bucket_name(bucket)
+    if query:
+        _check_repeats(query)
     if key is None:
         return S3Target(_bucket_operation(method, query), bucket, None)
     return S3Target(_object_operation(method, query, copy_source), bucket, key)
+
+
+def _check_repeats(query: Mapping[str, list[str]]) -> None:
+    """A parameter given twice with different values is refused: the signature covers the
+    values sorted too, so "the first one" (the handlers read `values[0]`) would be whichever a
+    replayer put first: `?versionId=a&versionId=b` deleting b, `response-content-type` chosen."""
+    for name, values in query.items():
+        if len(values) > 1 and any(value != values[0] for value in values):
+            raise errors.repeated_parameter(name)
 
 
 def _subresource(query: Mapping[str, list[str]], table: Table) -> str | None:
