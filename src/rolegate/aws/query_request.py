@@ -40,6 +40,8 @@ def parse_form(body: bytes, query_string: bytes) -> dict[str, str]:
     if not query_string:
         return _decode_pairs(body)
     form = _decode_pairs(query_string)
+    if len(form) < query_string.count(b"&") + 1:
+        _check_repeats(query_string)
     if body:
         form.update(_decode_pairs(body))
     return form
@@ -104,6 +106,23 @@ def _unescape_bytes(raw: bytes) -> str:
         return unquote_to_bytes(raw.replace(b"+", b" ")).decode("utf-8")
     except UnicodeDecodeError:
         raise _not_utf8() from None
+
+
+def _check_repeats(query_string: bytes) -> None:
+    """A name the query string gives twice with different values is refused. Its signature
+    covers the pairs sorted by name and value (SigV4's canonical query), so a replayer could put
+    either value last and choose it: `UserName=a&UserName=b` acting on b. (A body's order is
+    fixed by its signed hash, so the body keeps the last value.)"""
+    seen: dict[str, str] = {}
+    for piece in query_string.split(b"&"):
+        # Decoded one by one: `UserName` and `User%4Eame` are one name.
+        for name, value in _decode_pairs(piece).items():
+            if seen.setdefault(name, value) != value:
+                raise AwsError(
+                    "InvalidQueryParameter",
+                    "The AWS query string is malformed or does not adhere to AWS standards: "
+                    "a parameter is given more than once with different values.",
+                )
 
 
 def _not_utf8() -> AwsError:

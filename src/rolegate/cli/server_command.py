@@ -9,6 +9,8 @@ from pathlib import Path
 
 from rolegate.server import ServerConfig, default_data_dir
 from rolegate.server.config import (
+    DEFAULT_BODY_MIN_RATE,
+    DEFAULT_BODY_RATE_GRACE_SECONDS,
     DEFAULT_BODY_TIMEOUT_SECONDS,
     DEFAULT_HEADER_TIMEOUT_SECONDS,
     DEFAULT_MAX_CONNECTIONS,
@@ -73,6 +75,23 @@ def register(groups: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
         f"(default {DEFAULT_BODY_TIMEOUT_SECONDS:g}, as S3)",
     )
     parser.add_argument(
+        "--body-min-rate",
+        type=_rate,
+        default=DEFAULT_BODY_MIN_RATE,
+        metavar="BYTES_PER_SECOND",
+        help="after --body-rate-grace seconds, a request body must have averaged at least this "
+        "many bytes a second, else 400 RequestTimeout (a trickle never idle long enough for "
+        f"--body-timeout); 0 for no minimum (default {DEFAULT_BODY_MIN_RATE:g})",
+    )
+    parser.add_argument(
+        "--body-rate-grace",
+        type=_seconds,
+        default=DEFAULT_BODY_RATE_GRACE_SECONDS,
+        metavar="SECONDS",
+        help="how long a body may arrive at any rate before --body-min-rate applies "
+        f"(default {DEFAULT_BODY_RATE_GRACE_SECONDS:g})",
+    )
+    parser.add_argument(
         "--max-connections",
         type=_positive,
         default=DEFAULT_MAX_CONNECTIONS,
@@ -97,6 +116,13 @@ def _seconds(text: str) -> float:
     return value
 
 
+def _rate(text: str) -> float:
+    value = float(text)
+    if not 0 <= value < float("inf"):
+        raise argparse.ArgumentTypeError(f"must be 0 or more, got {text}")
+    return value
+
+
 def _positive(text: str) -> int:
     value = int(text)
     if value < 1:
@@ -118,6 +144,8 @@ def run_server(args: argparse.Namespace) -> int:
         trusted_proxies=tuple(args.trusted_proxies),
         header_timeout_seconds=args.header_timeout,
         body_timeout_seconds=args.body_timeout,
+        body_min_rate=args.body_min_rate,
+        body_rate_grace_seconds=args.body_rate_grace,
         max_connections=args.max_connections,
     )
     print(

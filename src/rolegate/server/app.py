@@ -117,7 +117,13 @@ class RolegateApp:
         client_ip = client[0] if client else "127.0.0.1"
         if has_body(request.headers):
             # Requests without a body (most GETs) skip this: nothing to wait for or leave unread.
-            body_reader = RequestBody(receive, send, self.config.body_timeout_seconds)
+            body_reader = RequestBody(
+                receive,
+                send,
+                self.config.body_timeout_seconds,
+                self.config.body_min_rate,
+                self.config.body_rate_grace_seconds,
+            )
             receive, send = body_reader.receive, body_reader.send
         refusal = slow_down() if OVER_LIMIT in scope else None
         if self._is_s3(request):

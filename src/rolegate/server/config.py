@@ -12,6 +12,12 @@ DEFAULT_REGION = "us-east-1"
 # bound for headers that never finish and bodies that stop arriving.
 DEFAULT_HEADER_TIMEOUT_SECONDS = 20.0
 DEFAULT_BODY_TIMEOUT_SECONDS = 20.0
+# A body that trickles (a byte every few seconds, never idle long enough to time out) must
+# average this many bytes a second once it has had the grace: 8 kbit/s, which no link a real
+# upload runs on falls under, where a trickle holds a connection and its buffers for hours.
+# The shape is Apache mod_reqtimeout's `body=20,MinRate=500`.
+DEFAULT_BODY_MIN_RATE = 1024.0
+DEFAULT_BODY_RATE_GRACE_SECONDS = 20.0
 # Per worker process. Well under the usual 1024 open-file limit, so SQLite and blob files
 # always have descriptors left; past it new connections get `503 SlowDown`.
 DEFAULT_MAX_CONNECTIONS = 512
@@ -48,6 +54,10 @@ class ServerConfig:
     # and an answer the client does not read this long before the connection is dropped.
     header_timeout_seconds: float = DEFAULT_HEADER_TIMEOUT_SECONDS
     body_timeout_seconds: float = DEFAULT_BODY_TIMEOUT_SECONDS
+    # After `body_rate_grace_seconds` of waiting for a body, it must have averaged at least
+    # `body_min_rate` bytes a second of that waiting, else `400 RequestTimeout`. 0: no minimum.
+    body_min_rate: float = DEFAULT_BODY_MIN_RATE
+    body_rate_grace_seconds: float = DEFAULT_BODY_RATE_GRACE_SECONDS
     # Open connections per worker process.
     max_connections: int = DEFAULT_MAX_CONNECTIONS
 

@@ -115,6 +115,12 @@ class AwsChunkedDecoder:
             self._chain = SignatureChain(signing)
         self.expected_trailer: str | None = None
         if expected_trailer is not None and expected_trailer.strip():
+            if known is StreamingMode.SIGNED:
+                # Signed chunks with a trailer take the -TRAILER framing, whose trailer is
+                # signed (sigv4-streaming-trailers.html: "You must set x-amz-content-sha256 to
+                # an appropriate value that indicates a trailer will be included"). Here the
+                # trailer's checksum would arrive with no signature over it.
+                raise errors.unsupported_trailer()
             self.expected_trailer = expected_trailer.strip().lower()
             trailer_algorithm = algorithm_of_header(self.expected_trailer)
             if trailer_algorithm is None:
@@ -291,6 +297,10 @@ class AwsChunkedDecoder:
                 return
             self._state = _DONE
             return
+        if self.mode is StreamingMode.SIGNED:
+            # No trailer in this framing (sigv4-streaming.html: the final 0-byte chunk ends the
+            # body): lines after it would be read by no signature, so they end the request.
+            raise errors.incomplete_body()
         name, colon, value = line.partition(b":")
         if not colon or len(self._trailers) >= _MAX_TRAILERS or self._trailer_signature:
             raise errors.incomplete_body()

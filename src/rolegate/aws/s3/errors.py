@@ -195,3 +195,28 @@ def s3_credential_error(error: AwsError, access_key_id: str, has_token: bool) ->
         403,
         extra={"AWSAccessKeyId": access_key_id},
     )
+
+
+def conflicting_subresources(first: str, second: str) -> S3Error:
+    """Two subresources that each name an operation (`?policy&uploads`). S3's answer to this is
+    not documented; rolegate refuses it (`400 InvalidArgument`, the code S3 gives a query
+    parameter it cannot take) rather than pick one: the signature covers the query sorted, so
+    the order of the names must not decide what a signed request does."""
+    names = sorted((first, second))
+    return S3Error(
+        "InvalidArgument",
+        f"Conflicting query string parameters: {names[0]}, {names[1]}",
+        400,
+        extra={"ArgumentName": "ResourceType", "ArgumentValue": names[0]},
+    )
+
+
+def repeated_parameter(name: str) -> S3Error:
+    """One query parameter given twice with different values; like two subresources, refused
+    by rolegate (S3's answer is not documented) so that their order decides nothing."""
+    return S3Error(
+        "InvalidArgument",
+        f"The query parameter {name} was given more than once with different values",
+        400,
+        extra={"ArgumentName": name},
+    )

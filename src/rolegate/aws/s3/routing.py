@@ -22,6 +22,7 @@ from rolegate.aws.s3.operations import (
     CONFIGURATION_LISTS,
     OBJECT_PLAIN,
     OBJECT_SUBRESOURCES,
+    Table,
 )
 
 __all__ = ["S3Target", "check_bucket_name", "parse_query", "resolve"]
@@ -69,16 +70,43 @@ def resolve(
         raise errors.method_not_allowed(method, "SERVICE")
     if "/" in bucket:  # only a `%2F` gets here; no bucket can hold one, and ARNs must stay whole
         raise errors.invalid_bucket_name(bucket)
+    if query:
+        _check_repeats(query)
     if key is None:
         return S3Target(_bucket_operation(method, query), bucket, None)
     return S3Target(_object_operation(method, query, copy_source), bucket, key)
 
 
-def _bucket_operation(method: str, query: Mapping[str, list[str]]) -> str:
+def _check_repeats(query: Mapping[str, list[str]]) -> None:
+    """A parameter given twice with different values is refused: the signature covers the
+    values sorted too, so "the first one" (the handlers read `values[0]`) would be whichever a
+    replayer put first: `?versionId=a&versionId=b` deleting b, `response-content-type` chosen."""
+    for name, values in query.items():
+        if len(values) > 1 and any(value != values[0] for value in values):
+            raise errors.repeated_parameter(name)
+
+
+def _subresource(query: Mapping[str, list[str]], table: Table) -> str | None:
+    """The one subresource the query names, whatever the order of its parameters.
+
+    The signature covers the query sorted (sigv4 canonical request), so a signed request can be
+    replayed with its parameters reordered: with "the first one wins", `?uploads&policy` signed
+    as ListMultipartUploads would run as GetBucketPolicy when sent `?policy&uploads`. Two are
+    refused instead."""
+    found: str | None = None
     for name in query:
-        by_method = BUCKET_SUBRESOURCES.get(name)
-        if by_method is None:
-            continue  # prefix, max-keys, x-id, X-Amz-*: parameters, not subresources
+        if name in table:
+            if found is not None and found != name:
+                raise errors.conflicting_subresources(found, name)
+            found = name
+    return found
+
+
+def _bucket_operation(method: str, query: Mapping[str, list[str]]) -> str:
+    # prefix, max-keys, x-id, X-Amz-*: parameters, not subresources
+    name = _subresource(query, BUCKET_SUBRESOURCES) if query else None
+    if name is not None:
+        by_method = BUCKET_SUBRESOURCES[name]
         operation = by_method.get(method)
         if operation is None:
             if method == "HEAD":
@@ -98,10 +126,10 @@ def _bucket_operation(method: str, query: Mapping[str, list[str]]) -> str:
 
 
 def _object_operation(method: str, query: Mapping[str, list[str]], copy_source: bool) -> str:
-    for name in query:
-        by_method = OBJECT_SUBRESOURCES.get(name)
-        if by_method is None:
-            continue  # versionId, partNumber on GET, response-*, X-Amz-*: parameters
+    # versionId, partNumber on GET, response-*, X-Amz-*: parameters, not subresources
+    name = _subresource(query, OBJECT_SUBRESOURCES) if query else None
+    if name is not None:
+        by_method = OBJECT_SUBRESOURCES[name]
         operation = by_method.get(method)
         if operation is None:
             if method == "HEAD":

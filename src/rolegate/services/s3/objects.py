@@ -386,7 +386,9 @@ async def copy_object(svc: S3Service, call: S3Call) -> S3Reply:
             # wait on: without a turn for the others after each piece (at most 1 MiB), a
             # 256 MiB copy held the worker and every tenant on it for over a second.
             await asyncio.sleep(0)
-        blob = writer.commit()
+        # fsync and rename off the event loop, as a PUT's body does (body.py): a disk flush
+        # of up to 5 GiB of copy must not stall the other requests on this worker.
+        blob = await asyncio.to_thread(writer.commit)
     except BaseException:
         writer.abort()
         raise
