@@ -40,14 +40,15 @@ class AuditLog:
     def append(self, entry: Mapping[str, object]) -> None:
         line = _ENCODER.encode(entry) + b"\n"
         with _locked(self._fd):
-            start = os.lseek(self._fd, 0, os.SEEK_END)
             try:
                 written = os.write(self._fd, line)
             except OSError as error:
-                _truncate(self._fd, start)
+                # A write(2) that fails has written nothing: there is no fragment to cut.
                 raise AuditUnavailable(str(error)) from error
             if written != len(line):
-                _truncate(self._fd, start)
+                # Under the lock the fragment is the file's last `written` bytes (found only
+                # here, so the usual append costs no seek).
+                _truncate(self._fd, os.fstat(self._fd).st_size - written)
                 raise AuditUnavailable(f"short write: {written} of {len(line)} bytes")
 
     def close(self) -> None:
