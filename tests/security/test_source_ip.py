@@ -99,3 +99,44 @@ def test_forwarded_for_does_not_pass_a_trust_policy_ip_condition(server: Running
     assert response.status == 403
     assert b"<Code>AccessDenied</Code>" in response.body
     assert line_for(server, response.headers["x-amzn-requestid"])[0]["source_ip"] == "127.0.0.1"
+
+
+def _bucket_for_tls_only(server: RunningServer) -> str:
+    """Anonymous reads allowed, and denied to every request not over TLS: the guard rail of
+    AmazonS3/latest/userguide/security-best-practices.html (aws:SecureTransport false -> Deny)."""
+    owner = server.new_account()
+    bucket = f"tls-only-{owner.account_id}"
+    s3 = server.client("s3", owner)
+    s3.create_bucket(Bucket=bucket)
+    s3.put_object(Bucket=bucket, Key="data.txt", Body=b"over TLS only")
+    resource = f"arn:aws:s3:::{bucket}/*"
+    policy = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": resource},
+            {
+                "Effect": "Deny",
+                "Principal": "*",
+                "Action": "s3:*",
+                "Resource": resource,
+                "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+            },
+        ],
+    }
+    s3.put_bucket_policy(Bucket=bucket, Policy=json.dumps(policy))
+    return bucket
+
+
+def _get_claiming_https(server: RunningServer, bucket: str) -> int:
+    headers = {"Host": f"127.0.0.1:{server.port}", "X-Forwarded-Proto": "https"}
+    return exchange(server.port, request_bytes("GET", f"/{bucket}/data.txt", headers)).status
+
+
+def test_forwarded_proto_does_not_make_a_request_secure(server: RunningServer) -> None:
+    # rolegate speaks plain HTTP: a client saying https is not over TLS.
+    assert _get_claiming_https(server, _bucket_for_tls_only(server)) == 403
+
+
+def test_a_named_proxy_that_terminated_tls_makes_it_secure(behind_proxy: RunningServer) -> None:
+    # Behind a TLS-terminating proxy the operator named, its X-Forwarded-Proto is the transport.
+    assert _get_claiming_https(behind_proxy, _bucket_for_tls_only(behind_proxy)) == 200

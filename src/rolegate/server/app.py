@@ -115,6 +115,10 @@ class RolegateApp:
         )
         client = scope.get("client")
         client_ip = client[0] if client else "127.0.0.1"
+        # aws:SecureTransport: rolegate itself speaks plain HTTP, so this is true only when a
+        # --trusted-proxy that terminated TLS says so (uvicorn sets the scheme from its
+        # X-Forwarded-Proto; from anyone else the header is ignored).
+        secure = scope.get("scheme") == "https"
         if has_body(request.headers):
             # Requests without a body (most GETs) skip this: nothing to wait for or leave unread.
             body_reader = RequestBody(
@@ -128,7 +132,7 @@ class RolegateApp:
         refusal = slow_down() if OVER_LIMIT in scope else None
         if self._is_s3(request):
             await self.s3.handle(
-                request, receive, send, self.now(), request_id(), client_ip, refusal
+                request, receive, send, self.now(), request_id(), client_ip, refusal, secure
             )
             return
         failure: AwsError | None = refusal
@@ -148,6 +152,7 @@ class RolegateApp:
             client_ip=client_ip,
             now=self.now(),
             request_id=request_id(),
+            secure=secure,
         )
         answer = self._dispatch(exchange, failure)
         await send(

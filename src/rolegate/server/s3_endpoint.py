@@ -92,6 +92,7 @@ class S3Endpoint:
         request_id: str,
         client_ip: str,
         refusal: AwsError | None = None,
+        secure: bool = False,
     ) -> None:
         """Serve one request; `refusal`, when given, is the answer the transport already
         decided (an overloaded server's SlowDown), sent in S3's shape and audited the same."""
@@ -105,7 +106,7 @@ class S3Endpoint:
             if refusal is not None:
                 raise refusal
             call = self._prepare(
-                request, headers, query, target, receive, now, request_id, client_ip, trail
+                request, headers, query, target, receive, now, request_id, client_ip, trail, secure
             )
             handler = s3_operations.OPERATIONS[target.operation]
             reply = await handler(self.service, call)
@@ -164,6 +165,7 @@ class S3Endpoint:
         request_id: str,
         client_ip: str,
         trail: AuditTrail,
+        secure: bool,
     ) -> S3Call:
         auth = parse_auth(request, default_service="s3")
         streaming: ChunkSigning | None = None
@@ -201,7 +203,7 @@ class S3Endpoint:
             and target.operation not in s3_operations.CREATES_BUCKET
         ):
             raise no_such_bucket(target.bucket)
-        context = request_context(caller, now, client_ip, self.service.region, False)
+        context = request_context(caller, now, client_ip, self.service.region, secure)
         # A bucket about to be created is the caller's, whoever owns one of that name now.
         if bucket is not None and target.operation not in s3_operations.CREATES_BUCKET:
             context.update(resource_account_context(bucket))
