@@ -13,24 +13,14 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import hmac
 import zlib
 
-from botocore.auth import SigV4Auth
-from botocore.awsrequest import AWSRequest
-from botocore.credentials import Credentials as BotoCredentials
-from tests.rolegate_server import REGION, Credentials, RunningServer
+from tests.chunk_signer import signed_chunked_put
+from tests.rolegate_server import Credentials, RunningServer
 from tests.security.wire import RawResponse, exchange, request_bytes
 
 EMPTY_SHA256 = hashlib.sha256(b"").hexdigest()
 PAYLOAD = b"t" * 20_000
-
-
-def _signing_key(secret: str, date: str) -> bytes:
-    key = f"AWS4{secret}".encode()
-    for part in (date, REGION, "s3", "aws4_request"):
-        key = hmac.new(key, part.encode(), hashlib.sha256).digest()
-    return key
 
 
 def _signed_chunked_put(
@@ -40,42 +30,13 @@ def _signed_chunked_put(
     trailer: bytes,
     extra_headers: dict[str, str] | None = None,
 ) -> RawResponse:
-    """A PUT in STREAMING-AWS4-HMAC-SHA256-PAYLOAD framing, every chunk signed as the AWS page
-    describes, with `trailer` sent after the final chunk and before the closing CRLF."""
+    """A PUT in STREAMING-AWS4-HMAC-SHA256-PAYLOAD framing, every chunk signed, with `trailer`
+    sent after the final chunk and before the closing CRLF."""
     bucket = f"trailers-{owner.account_id}"
     url = f"{server.url}/{bucket}/{key}"
-    headers = {
-        "x-amz-content-sha256": "STREAMING-AWS4-HMAC-SHA256-PAYLOAD",
-        "content-encoding": "aws-chunked",
-        "x-amz-decoded-content-length": str(len(PAYLOAD)),
-        **(extra_headers or {}),
-    }
-    request = AWSRequest(method="PUT", url=url, headers=headers, data=b"")
-    SigV4Auth(BotoCredentials(owner.access_key_id, owner.secret_access_key), "s3", REGION).add_auth(
-        request
-    )
-    amz_date = request.headers["X-Amz-Date"]
-    previous = request.headers["Authorization"].rsplit("Signature=", 1)[1]
-    scope = f"{amz_date[:8]}/{REGION}/s3/aws4_request"
-    signing_key = _signing_key(owner.secret_access_key, amz_date[:8])
-    body = bytearray()
-    for piece in (PAYLOAD[:10_000], PAYLOAD[10_000:], b""):
-        to_sign = "\n".join(
-            [
-                "AWS4-HMAC-SHA256-PAYLOAD",
-                amz_date,
-                scope,
-                previous,
-                EMPTY_SHA256,
-                hashlib.sha256(piece).hexdigest(),
-            ]
-        )
-        previous = hmac.new(signing_key, to_sign.encode(), hashlib.sha256).hexdigest()
-        body += f"{len(piece):x};chunk-signature={previous}\r\n".encode() + piece
-        if piece:
-            body += b"\r\n"
+    pieces = [PAYLOAD[:10_000], PAYLOAD[10_000:]]
+    sent, body = signed_chunked_put(owner, url, pieces, extra_headers)
     body += trailer + b"\r\n"  # after `0;chunk-signature=...\r\n`: lines, then the empty one
-    sent = dict(request.headers.items())
     sent["Host"] = f"127.0.0.1:{server.port}"
     return exchange(server.port, request_bytes("PUT", f"/{bucket}/{key}", sent, bytes(body)))
 

@@ -5,16 +5,13 @@ sigv4-streaming.html)."""
 from __future__ import annotations
 
 import hashlib
-import hmac
 from urllib.parse import urlsplit
 
 import boto3
 import pytest
 import urllib3
-from botocore.auth import SigV4Auth
-from botocore.awsrequest import AWSRequest
 from botocore.config import Config
-from botocore.credentials import Credentials as BotoCredentials
+from tests.chunk_signer import signed_chunked_put
 from tests.rolegate_server import REGION, Credentials, RunningServer
 
 EMPTY_SHA256 = hashlib.sha256(b"").hexdigest()
@@ -64,56 +61,17 @@ def test_virtual_hosted_addressing(server: RunningServer, owner: Credentials) ->
     assert (response.status, response.data) == (200, b"virtual")
 
 
-def _signing_key(secret: str, date: str) -> bytes:
-    key = f"AWS4{secret}".encode()
-    for part in (date, REGION, "s3", "aws4_request"):
-        key = hmac.new(key, part.encode(), hashlib.sha256).digest()
-    return key
-
-
 def _chunked_put(
     server: RunningServer, owner: Credentials, key: str, payload: bytes, tamper: bool = False
 ) -> urllib3.BaseHTTPResponse:
-    """A PUT in STREAMING-AWS4-HMAC-SHA256-PAYLOAD framing, signed here chunk by chunk as the
-    AWS page describes, independently of the server's code."""
-    bucket = f"wire-{owner.account_id}"
-    url = f"{server.url}/{bucket}/{key}"
-    headers = {
-        "x-amz-content-sha256": "STREAMING-AWS4-HMAC-SHA256-PAYLOAD",
-        "content-encoding": "aws-chunked",
-        "x-amz-decoded-content-length": str(len(payload)),
-    }
-    request = AWSRequest(method="PUT", url=url, headers=headers, data=b"")
-    # botocore's S3 signer would replace x-amz-content-sha256 with the hash of the (empty) body;
-    # the plain SigV4 signer signs the header as given, which is what a streaming client does.
-    SigV4Auth(BotoCredentials(owner.access_key_id, owner.secret_access_key), "s3", REGION).add_auth(
-        request
-    )
-    amz_date = request.headers["X-Amz-Date"]
-    seed = request.headers["Authorization"].rsplit("Signature=", 1)[1]
-    scope = f"{amz_date[:8]}/{REGION}/s3/aws4_request"
-    key_bytes = _signing_key(owner.secret_access_key, amz_date[:8])
+    """A PUT in STREAMING-AWS4-HMAC-SHA256-PAYLOAD framing, signed chunk by chunk."""
+    url = f"{server.url}/wire-{owner.account_id}/{key}"
     chunk_size = 64 * 1024
-    pieces = [payload[i : i + chunk_size] for i in range(0, len(payload), chunk_size)] + [b""]
-    previous = seed
-    body = bytearray()
-    for piece in pieces:
-        to_sign = "\n".join(
-            [
-                "AWS4-HMAC-SHA256-PAYLOAD",
-                amz_date,
-                scope,
-                previous,
-                EMPTY_SHA256,
-                hashlib.sha256(piece).hexdigest(),
-            ]
-        )
-        signature = hmac.new(key_bytes, to_sign.encode(), hashlib.sha256).hexdigest()
-        body += f"{len(piece):x};chunk-signature={signature}\r\n".encode() + piece + b"\r\n"
-        previous = signature
+    pieces = [payload[i : i + chunk_size] for i in range(0, len(payload), chunk_size)]
+    sent, body = signed_chunked_put(owner, url, pieces)
+    body += b"\r\n"  # the final, empty chunk's CRLF
     if tamper:
         body[200] ^= 1
-    sent = dict(request.headers.items())
     sent["Content-Length"] = str(len(body))
     return urllib3.request("PUT", url, body=bytes(body), headers=sent)
 
