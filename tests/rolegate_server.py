@@ -8,6 +8,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -54,6 +55,10 @@ class Credentials:
 
 
 class RunningServer:
+    # Run in the server's process before it execs (a subclass sets limits here); None by
+    # default, so the usual start forks no Python code of ours in a child.
+    prepare_child: Callable[[], None] | None = None
+
     def __init__(self, data_dir: Path, *extra_args: str) -> None:
         self.data_dir = data_dir
         self.port = free_port()
@@ -74,7 +79,12 @@ class RunningServer:
             *self._extra,
         ]
         self.log = (self.data_dir.parent / f"server-{self.port}.log").open("wb")
-        self.process = subprocess.Popen(command, stdout=self.log, stderr=subprocess.STDOUT)
+        self.process = subprocess.Popen(
+            command,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            preexec_fn=self.prepare_child,  # noqa: PLW1509 - the child is ours, no threads run
+        )
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             if self.process.poll() is not None:

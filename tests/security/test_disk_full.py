@@ -9,10 +9,6 @@ from __future__ import annotations
 
 import json
 import resource
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -26,37 +22,9 @@ FILE_SIZE_LIMIT = 8 * 1024 * 1024
 class LimitedServer(RunningServer):
     """A server process whose files may not grow past FILE_SIZE_LIMIT."""
 
-    def start(self) -> LimitedServer:
-        command = [
-            sys.executable,
-            "-m",
-            "rolegate.cli.main",
-            "server",
-            "--port",
-            str(self.port),
-            "--data-dir",
-            str(self.data_dir),
-            *self._extra,
-        ]
-        self.log = (self.data_dir.parent / f"server-{self.port}.log").open("wb")
-        self.process = subprocess.Popen(
-            command,
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
-            preexec_fn=_limit_file_size,  # noqa: PLW1509 - the child is ours, no threads run
-        )
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
-                return self
-            except OSError:
-                time.sleep(0.05)
-        raise RuntimeError("rolegate server did not start within 30 s")
-
-
-def _limit_file_size() -> None:
-    resource.setrlimit(resource.RLIMIT_FSIZE, (FILE_SIZE_LIMIT, FILE_SIZE_LIMIT))
+    @staticmethod
+    def prepare_child() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (FILE_SIZE_LIMIT, FILE_SIZE_LIMIT))
 
 
 def _code(error: pytest.ExceptionInfo[ClientError]) -> tuple[str, int]:
