@@ -19,6 +19,8 @@ from collections.abc import Callable
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from tests.policy import glob_strategies
+from tests.policy.glob_strategies import arn_patterns, instantiated, randomise_case
 
 from rolegate.policy import (
     CompiledPolicy,
@@ -101,36 +103,10 @@ TEXT_CHARS = "ab/:.+()[]\\$^|-\n"
 CASE_CHARS = "aAbBzZ\u00e9\u00c9*?/.-"
 
 
-@st.composite
-def instantiated(draw: st.DrawFn, pattern: str, filler: str) -> str:
-    """A text that the glob `pattern` matches: each wildcard replaced by drawn characters."""
-    out: list[str] = []
-    for char in pattern:
-        if char == "*":
-            out.append(draw(st.text(alphabet=filler, max_size=3)))
-        elif char == "?":
-            out.append(draw(st.sampled_from(filler)))
-        else:
-            out.append(char)
-    return "".join(out)
-
-
-@st.composite
 def glob_cases(
-    draw: st.DrawFn, pattern_chars: str = GLOB_CHARS, text_chars: str = TEXT_CHARS
-) -> tuple[str, str]:
-    pattern = draw(st.text(alphabet=pattern_chars, max_size=10))
-    near = draw(instantiated(pattern, text_chars.replace("*", "").replace("?", "")))
-    text = draw(st.one_of(st.just(near), st.text(alphabet=text_chars, max_size=10)))
-    if draw(st.booleans()) and text:  # one character off a match, often just not matching
-        index = draw(st.integers(0, len(text) - 1))
-        text = text[:index] + draw(st.sampled_from(text_chars)) + text[index + 1 :]
-    return pattern, text
-
-
-def randomise_case(draw: st.DrawFn, text: str) -> str:
-    flips = draw(st.lists(st.booleans(), min_size=len(text), max_size=len(text)))
-    return "".join(c.swapcase() if flip else c for c, flip in zip(text, flips, strict=True))
+    pattern_chars: str = GLOB_CHARS, text_chars: str = TEXT_CHARS
+) -> st.SearchStrategy[tuple[str, str]]:
+    return glob_strategies.glob_cases(pattern_chars, text_chars)
 
 
 # --- Wildcards ---------------------------------------------------------------------------------------
@@ -201,14 +177,12 @@ def test_resource_matching_is_a_case_sensitive_glob(case: tuple[str, str]) -> No
 
 # --- ARN patterns ------------------------------------------------------------------------------------
 
-COMPONENT_CHARS = "ab*?-."
 RESOURCE_PART_CHARS = "ab*?-./:"
 
 
 @st.composite
 def arn_cases(draw: st.DrawFn) -> tuple[str, str]:
-    components = [draw(st.text(alphabet=COMPONENT_CHARS, max_size=4)) for _ in range(5)]
-    components.append(draw(st.text(alphabet=RESOURCE_PART_CHARS, max_size=8)))
+    components = draw(arn_patterns(RESOURCE_PART_CHARS))
     pattern = ":".join(components)
     derived = ":".join(
         [draw(instantiated(c, "ab-.")) for c in components[:5]]

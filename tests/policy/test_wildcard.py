@@ -13,6 +13,7 @@ import time
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from tests.policy.glob_strategies import arn_patterns, glob_cases, near_texts, randomise_case
 
 from rolegate.policy import variables
 from rolegate.policy.arn import ArnPattern
@@ -65,34 +66,10 @@ TEXT_CHARS = "ab/:.+()[]\\$^|-\n*?"
 CASE_CHARS = "aAiIsSkK\u0130\u0131\u017f\u212a\u03a3\u03c3\u03c2\u00df\u1e9e\u00b5\u039c*?"
 
 
-@st.composite
-def near_texts(draw: st.DrawFn, pattern: str, chars: str) -> str:
-    """A text the pattern matches (wildcards filled in), often altered by one character."""
-    filler = chars.replace("*", "").replace("?", "") or "a"
-    out: list[str] = []
-    for char in pattern:
-        if char == "*":
-            out.append(draw(st.text(alphabet=filler, max_size=4)))
-        elif char == "?":
-            out.append(draw(st.sampled_from(filler)))
-        else:
-            out.append(char)
-    text = "".join(out)
-    if text and draw(st.booleans()):
-        index = draw(st.integers(0, len(text) - 1))
-        text = text[:index] + draw(st.sampled_from(chars)) + text[index + 1 :]
-    return text
-
-
-@st.composite
 def cases(
-    draw: st.DrawFn, chars: str = PATTERN_CHARS, text_chars: str = TEXT_CHARS
-) -> tuple[str, str]:
-    pattern = draw(st.text(alphabet=chars, max_size=12))
-    text = draw(
-        st.one_of(near_texts(pattern, text_chars), st.text(alphabet=text_chars, max_size=12))
-    )
-    return pattern, text
+    chars: str = PATTERN_CHARS, text_chars: str = TEXT_CHARS
+) -> st.SearchStrategy[tuple[str, str]]:
+    return glob_cases(chars, text_chars, size=12, run=4)
 
 
 # --- agreement with the old regexes --------------------------------------------------------------------
@@ -110,8 +87,7 @@ def test_glob_agrees_with_the_old_regex(case: tuple[str, str]) -> None:
 @given(cases(CASE_CHARS, CASE_CHARS), st.data())
 def test_case_folding_agrees_with_re_ignorecase(case: tuple[str, str], data: st.DataObject) -> None:
     pattern, text = case
-    flips = data.draw(st.lists(st.booleans(), min_size=len(text), max_size=len(text)))
-    text = "".join(c.swapcase() if f else c for c, f in zip(text, flips, strict=True))
+    text = randomise_case(data.draw, text)
     expected = old_matches(pattern, text, ignore_case=True)
     assert glob_matches(pattern, text, ignore_case=True) == expected
     assert any_glob([fold_case(pattern)])(fold_case(text)) == expected
@@ -162,15 +138,12 @@ def test_literal_tokens_keep_their_wildcard_characters_literal(
     assert any_glob([tokens])(text) == old_tokens_match(tokens, text)
 
 
-COMPONENT_CHARS = "ab*?-."
 RESOURCE_CHARS = "ab*?-./:\n"
 
 
 @st.composite
 def arn_cases(draw: st.DrawFn) -> tuple[str, str]:
-    components = [draw(st.text(alphabet=COMPONENT_CHARS, max_size=4)) for _ in range(5)]
-    components.append(draw(st.text(alphabet=RESOURCE_CHARS, max_size=8)))
-    pattern = ":".join(components)
+    pattern = ":".join(draw(arn_patterns(RESOURCE_CHARS)))
     arn = draw(st.one_of(near_texts(pattern, "ab-./:"), st.text(alphabet="ab-./:", max_size=20)))
     return pattern, arn
 

@@ -10,8 +10,6 @@ refuse keys that would land outside their destination.
 
 from __future__ import annotations
 
-from pathlib import PurePosixPath
-
 # C0 controls and DEL: NUL cannot be in a file name, the others reach terminals and logs.
 _CONTROL = frozenset(chr(c) for c in (*range(0x20), 0x7F))
 
@@ -28,8 +26,3 @@ def unsafe_segments(relative: str) -> str | None:
         if segment in (".", ".."):
             return f"it has a {segment!r} segment"
     return None
-
-
-def safe_relative_path(relative: str) -> PurePosixPath | None:
-    """`relative` as a path that stays below where it is joined, or None when it would not."""
-    return None if unsafe_segments(relative) is not None else PurePosixPath(relative)

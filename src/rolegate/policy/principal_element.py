@@ -224,11 +224,19 @@ def named_identities(document: object) -> tuple[NamedIdentity, ...]:
     named: dict[str, NamedIdentity] = {}
     for listed in _principal_values(document):
         for value in listed:
-            match = _BINDABLE_ARN.fullmatch(value)
-            if match is not None and "*" not in value and "?" not in value:
-                account, kind, name = match.groups()
-                named.setdefault(value, NamedIdentity(value, account, kind, name))
+            found = named_identity(value)
+            if found is not None:
+                named.setdefault(value, found)
     return tuple(named.values())
+
+
+def named_identity(value: str) -> NamedIdentity | None:
+    """The user or role `value` names by ARN (no wildcards), else None."""
+    match = _BINDABLE_ARN.fullmatch(value)
+    if match is None or "*" in value or "?" in value:
+        return None
+    account, kind, name = match.groups()
+    return NamedIdentity(value, account, kind, name)
 
 
 def unique_ids_named(document: object) -> tuple[str, ...]:

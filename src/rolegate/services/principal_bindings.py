@@ -28,6 +28,7 @@ from rolegate.policy.json_source import decode_policy_text
 from rolegate.policy.principal_element import (
     NamedIdentity,
     named_identities,
+    named_identity,
     replace_principals,
     unique_ids_named,
 )
@@ -72,7 +73,7 @@ def resolve_principals(store: MetadataStore, text: str, bindings: Bindings | Non
     replacements = {
         binding.arn: binding.unique_id
         for binding in bindings
-        if _live_id(store, _named(binding.arn)) != binding.unique_id
+        if _live_id(store, named_identity(binding.arn)) != binding.unique_id
     }
     if not replacements:
         return text
@@ -99,12 +100,6 @@ class PrincipalResolver:
         return self._texts.get(
             (text, bindings), lambda: resolve_principals(self._store, text, bindings)
         )
-
-
-def _named(arn: str) -> NamedIdentity | None:
-    document = {"Statement": {"Principal": {"AWS": arn}}}
-    found = named_identities(document)
-    return found[0] if found else None
 
 
 def _live_id(store: MetadataStore, named: NamedIdentity | None) -> str | None:

@@ -6,8 +6,9 @@ with plain text so callers can compile and cache as they like.
 
 from __future__ import annotations
 
-from rolegate.model import InlinePolicy, PolicyAttachment, PolicyOwner, PolicyOwnerKind, Role, User
+from rolegate.model import InlinePolicy, PolicyAttachment, PolicyOwner
 from rolegate.services.iam.catalog import default_document, find_policy
+from rolegate.services.iam.owners import get_identity, unique_id_of
 from rolegate.store import MetadataStore
 
 # A valid policy that matches no action: NotAction "*" leaves nothing.
@@ -43,12 +44,8 @@ def policy_documents_for(
     whose unique id is not `unique_id` when given: a role or user re-created under the name of
     the caller's is another identity, and its policies are not the caller's.
     """
-    identity: Role | User | None
-    if owner.kind is PolicyOwnerKind.ROLE:
-        identity = store.get(Role, account_id, owner.name.lower())
-    else:
-        identity = store.get(User, account_id, owner.name.lower())
-    if identity is None or unique_id not in (None, _unique_id(identity)):
+    identity = get_identity(store, account_id, owner.kind, owner.name)
+    if identity is None or unique_id not in (None, unique_id_of(identity)):
         return [], None
     documents = [
         (inline.name, inline.document)
@@ -65,7 +62,3 @@ def policy_documents_for(
         # hand could say so): a boundary that allows nothing, never one that is silently dropped.
         boundary_text = ALLOWS_NOTHING
     return documents, boundary_text
-
-
-def _unique_id(identity: Role | User) -> str:
-    return identity.role_id if isinstance(identity, Role) else identity.user_id
