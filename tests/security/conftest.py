@@ -10,13 +10,11 @@ from collections.abc import Iterator
 
 import pytest
 from tests.rolegate_server import RunningServer
+from tests.security.servers import attack_server, per_worker_count
 
 
-@pytest.fixture(scope="module", params=[1, 2], ids=["workers1", "workers2"])
+@per_worker_count
 def server(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[RunningServer]:
-    data_dir = tmp_path_factory.mktemp("rolegate-attack") / "data"
-    running = RunningServer(data_dir, "--workers", str(request.param)).start()
-    yield running
-    running.stop()
+    yield from attack_server(request, tmp_path_factory, "rolegate-attack")

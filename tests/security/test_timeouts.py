@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import pytest
 from tests.rolegate_server import RunningServer
 from tests.security.audit_lines import line_for
+from tests.security.servers import attack_server, per_worker_count
 from tests.security.wire import (
     RawResponse,
     connection_closed,
@@ -34,24 +35,22 @@ class Bounded:
     workers: int
 
 
-@pytest.fixture(scope="module", params=[1, 2], ids=["workers1", "workers2"])
+@per_worker_count
 def bounded(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Bounded]:
-    data_dir = tmp_path_factory.mktemp("bounded") / "data"
-    running = RunningServer(
-        data_dir,
-        "--workers",
-        str(request.param),
+    for running in attack_server(
+        request,
+        tmp_path_factory,
+        "bounded",
         "--header-timeout",
         str(TIMEOUT),
         "--body-timeout",
         str(TIMEOUT),
         "--max-connections",
         str(MAX_CONNECTIONS),
-    ).start()
-    yield Bounded(running, request.param)
-    running.stop()
+    ):
+        yield Bounded(running, request.param)
 
 
 def _connect(server: RunningServer) -> socket.socket:

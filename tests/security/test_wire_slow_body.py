@@ -17,6 +17,7 @@ from collections.abc import Iterator
 import pytest
 from tests.rolegate_server import RunningServer
 from tests.security.audit_lines import line_for
+from tests.security.servers import attack_server, per_worker_count
 from tests.security.wire import connection_closed, read_response, request_bytes, signed_headers
 
 IDLE_TIMEOUT = 2.0  # each drip comes well within it
@@ -26,24 +27,21 @@ DRIP_EVERY = 0.5
 FORM = {"Content-Type": "application/x-www-form-urlencoded; charset=utf-8"}
 
 
-@pytest.fixture(scope="module", params=[1, 2], ids=["workers1", "workers2"])
+@per_worker_count
 def rated(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[RunningServer]:
-    data_dir = tmp_path_factory.mktemp("rated") / "data"
-    running = RunningServer(
-        data_dir,
-        "--workers",
-        str(request.param),
+    yield from attack_server(
+        request,
+        tmp_path_factory,
+        "rated",
         "--body-timeout",
         str(IDLE_TIMEOUT),
         "--body-min-rate",
         str(MIN_RATE),
         "--body-rate-grace",
         str(GRACE),
-    ).start()
-    yield running
-    running.stop()
+    )
 
 
 def _drip_until_answered(sock: socket.socket, rest: bytes, within: float) -> bytes:
