@@ -100,6 +100,9 @@ class S3Endpoint:
         target: S3Target | None = None
         headers = header_map(request.headers)
         head = request.method == "HEAD"
+        # Once the reply's status line is on its way no error document can follow it: a failure
+        # mid-stream ends the connection (uvicorn closes an unfinished answer) and is audited.
+        answering = False
         try:
             query = parse_query(request.query_string)
             target = self._target(request, headers, query)
@@ -111,18 +114,21 @@ class S3Endpoint:
             handler = s3_operations.OPERATIONS[target.operation]
             reply = await handler(self.service, call)
             status = reply.status
+            answering = True
             await self._send_reply(send, reply, request_id, head)
             error_code = None
         except AwsError as error:
             status, error_code = error.status, error.code
-            await self._send_error(send, error, request_id, request, head)
+            if not answering:
+                await self._send_error(send, error, request_id, request, head)
         except ConnectionResetError:
             status, error_code = 499, "ClientDisconnected"
         except Exception:
             log.exception("internal error in s3 %s", target.operation if target else "")
             failure = s3_internal_error()
             status, error_code = failure.status, failure.code
-            await self._send_error(send, failure, request_id, request, head)
+            if not answering:
+                await self._send_error(send, failure, request_id, request, head)
         entry = trail.entry_for(
             now,
             request_id,
