@@ -34,13 +34,14 @@ from rolegate.aws.s3.chunk_signing import ChunkSigning
 from rolegate.aws.s3.chunked import AwsChunkedDecoder
 from rolegate.aws.s3.errors import bad_digest
 from rolegate.aws.s3.numbers import saturating_decimal
+from rolegate.aws.sigv4_canonical import is_sha256_hex
+from rolegate.aws.sigv4_errors import content_sha256_mismatch
 
 __all__ = [
     "BodyLimit",
     "PayloadStream",
     "ReceivedChecksum",
     "VerifiedBody",
-    "content_sha256_mismatch",
 ]
 
 STREAMING_PREFIX = "STREAMING-"
@@ -64,14 +65,6 @@ class BodyLimit:
 class ReceivedChecksum:
     algorithm: ChecksumAlgorithm
     value: str  # base64, as x-amz-checksum-* carries it
-
-
-def content_sha256_mismatch() -> AwsError:
-    return AwsError(
-        "XAmzContentSHA256Mismatch",
-        "The provided 'x-amz-content-sha256' header does not match what was computed.",
-        400,
-    )
 
 
 def _bad_md5() -> AwsError:
@@ -128,10 +121,6 @@ def _length(headers: Mapping[str, str], name: str) -> int | None:
         # names the header, never a 500 from int().
         raise AwsError("InvalidArgument", f"Invalid value for the {name} header.", 400)
     return value
-
-
-def _is_hex_digest(value: str) -> bool:
-    return len(value) == 64 and all(c in "0123456789abcdefABCDEF" for c in value)
 
 
 class VerifiedBody:
@@ -223,7 +212,7 @@ class PayloadStream:
             if content_length is not None and content_length > limit.max_bytes:
                 raise limit.too_large()
         hashers: list[Hasher] = []
-        self._sha256 = hashlib.sha256() if _is_hex_digest(declared) else None
+        self._sha256 = hashlib.sha256() if is_sha256_hex(declared) else None
         self._expected_sha256 = declared.lower()
         if self._sha256 is not None:
             hashers.append(self._sha256)
