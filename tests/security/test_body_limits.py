@@ -125,37 +125,35 @@ def test_delete_objects_of_1001_keys_is_malformed(server: RunningServer) -> None
     assert (response.status, _code(response)) == (400, "MalformedXML")
 
 
-def test_complete_multipart_of_10001_parts_is_malformed(server: RunningServer) -> None:
+def _complete_multipart(server: RunningServer, name: str, body: bytes) -> RawResponse:
+    """`body`, signed, as the CompleteMultipartUpload of a fresh upload."""
     owner = server.new_account()
-    bucket = f"many-parts-{owner.account_id}"
+    bucket = f"{name}-{owner.account_id}"
     s3 = server.client("s3", owner)
     s3.create_bucket(Bucket=bucket)
     upload = s3.create_multipart_upload(Bucket=bucket, Key="k")["UploadId"]
+    target = f"/{bucket}/k?uploadId={upload}"
+    headers = signed_headers(owner, "POST", f"{server.url}{target}", body)
+    return exchange(server.port, request_bytes("POST", target, headers, body), timeout=30)
+
+
+def test_complete_multipart_of_10001_parts_is_malformed(server: RunningServer) -> None:
     parts = "".join(
         f'<Part><PartNumber>{n}</PartNumber><ETag>"{n:032x}"</ETag></Part>'
         for n in range(1, 10_002)
     )
     body = f"<CompleteMultipartUpload>{parts}</CompleteMultipartUpload>".encode()
-    target = f"/{bucket}/k?uploadId={upload}"
-    headers = signed_headers(owner, "POST", f"{server.url}{target}", body)
 
-    response = exchange(server.port, request_bytes("POST", target, headers, body))
+    response = _complete_multipart(server, "many-parts", body)
 
     # API_CompleteMultipartUpload.html, userguide/qfacts.html: at most 10,000 parts.
     assert (response.status, _code(response)) == (400, "MalformedXML")
 
 
 def test_complete_multipart_with_a_huge_body_is_refused(server: RunningServer) -> None:
-    owner = server.new_account()
-    bucket = f"huge-complete-{owner.account_id}"
-    s3 = server.client("s3", owner)
-    s3.create_bucket(Bucket=bucket)
-    upload = s3.create_multipart_upload(Bucket=bucket, Key="k")["UploadId"]
     body = b"<CompleteMultipartUpload>" + b" " * (6 * MIB) + b"</CompleteMultipartUpload>"
-    target = f"/{bucket}/k?uploadId={upload}"
-    headers = signed_headers(owner, "POST", f"{server.url}{target}", body)
 
-    response = exchange(server.port, request_bytes("POST", target, headers, body), timeout=30)
+    response = _complete_multipart(server, "huge-complete", body)
 
     assert (response.status, _code(response)) == (400, "MaxMessageLengthExceeded")
 

@@ -14,6 +14,7 @@ import base64
 import hashlib
 import json
 import zlib
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -116,36 +117,30 @@ def test_delete_objects_replayed_with_another_key_is_refused(server: RunningServ
     assert s3.get_object(Bucket=bucket, Key="precious.txt")["Body"].read() == b"x"
 
 
-def test_unsigned_payload_delete_is_held_to_its_content_md5(server: RunningServer) -> None:
-    owner, s3, bucket = _bucket(server, "delete-unsigned")
+def _crc32(body: bytes) -> str:
+    return base64.b64encode(zlib.crc32(body).to_bytes(4, "big")).decode()
+
+
+# API_DeleteObjects.html: S3 "uses the header value to ensure that your request body has not
+# been altered in transit"; ErrorResponses.html and userguide/checking-object-integrity.html: a
+# Content-MD5 or checksum that does not match is BadDigest.
+@pytest.mark.parametrize(
+    ("header", "digest"), [("Content-MD5", _md5), ("x-amz-checksum-crc32", _crc32)]
+)
+def test_unsigned_payload_delete_is_held_to_its_integrity_header(
+    server: RunningServer, header: str, digest: Callable[[bytes], str]
+) -> None:
+    owner, s3, bucket = _bucket(server, f"delete-{digest.__name__.strip('_')}")
     s3.put_object(Bucket=bucket, Key="precious.txt", Body=b"x")
     seen = _delete_body("old.txt")
     headers = _signed_unsigned_payload(
-        owner, "POST", f"{server.url}/{bucket}?delete", seen, {"Content-MD5": _md5(seen)}
-    )
-
-    forged = _send(server, "POST", f"/{bucket}?delete", headers, _delete_body("precious.txt"))
-
-    # API_DeleteObjects.html: S3 "uses the header value to ensure that your request body has not
-    # been altered in transit"; ErrorResponses.html: BadDigest.
-    assert (forged.status, _code(forged)) == (400, "BadDigest")
-    assert s3.get_object(Bucket=bucket, Key="precious.txt")["Body"].read() == b"x"
-
-
-def test_unsigned_payload_delete_is_held_to_its_checksum_header(server: RunningServer) -> None:
-    owner, s3, bucket = _bucket(server, "delete-crc")
-    s3.put_object(Bucket=bucket, Key="precious.txt", Body=b"x")
-    seen = _delete_body("old.txt")
-    crc = base64.b64encode(zlib.crc32(seen).to_bytes(4, "big")).decode()
-    headers = _signed_unsigned_payload(
-        owner, "POST", f"{server.url}/{bucket}?delete", seen, {"x-amz-checksum-crc32": crc}
+        owner, "POST", f"{server.url}/{bucket}?delete", seen, {header: digest(seen)}
     )
     honest = _send(server, "POST", f"/{bucket}?delete", headers, seen)
     assert honest.status == 200, honest.text
 
     forged = _send(server, "POST", f"/{bucket}?delete", headers, _delete_body("precious.txt"))
 
-    # userguide/checking-object-integrity.html: a checksum that does not match is BadDigest.
     assert (forged.status, _code(forged)) == (400, "BadDigest")
     assert s3.get_object(Bucket=bucket, Key="precious.txt")["Body"].read() == b"x"
 
