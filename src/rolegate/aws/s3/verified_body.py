@@ -227,15 +227,15 @@ class PayloadStream:
             hashers.append(self._md5)
         self._in_trailer = in_trailer
         self.hashers: tuple[Hasher, ...] = tuple(hashers)
-        self.received = 0
 
     async def __aiter__(self) -> AsyncIterator[bytes]:
         decoder = self._decoder
         maximum = self._limit.max_bytes
+        received = 0
         async for chunk in self._raw:
             data = decoder.feed(chunk) if decoder is not None else chunk
-            self.received += len(data)
-            if self.received > maximum:
+            received += len(data)
+            if received > maximum:
                 raise self._limit.too_large()
             if data:
                 yield data
