@@ -27,6 +27,11 @@ class RawResponse:
     def text(self) -> str:
         return self.body.decode("utf-8", "replace")
 
+    @property
+    def code(self) -> str:
+        """The error document's <Code> ("" when there is none)."""
+        return self.text.partition("<Code>")[2].partition("</Code>")[0]
+
 
 def signed_headers(
     credentials: Credentials,
