@@ -10,20 +10,12 @@ STS/latest/APIReference/CommonErrors.html).
 from __future__ import annotations
 
 import pytest
-from botocore.auth import S3SigV4QueryAuth, SigV4QueryAuth
-from botocore.awsrequest import AWSRequest
-from botocore.credentials import Credentials as BotoCredentials
 from tests.rolegate_server import RunningServer
-from tests.security.wire import exchange, request_bytes
+from tests.security.wire import exchange, presigned_target, request_bytes
 
 
-def presigned_target(server: RunningServer, service: str, path: str) -> str:
-    caller = server.new_account()
-    request = AWSRequest(method="GET", url=f"{server.url}{path}")
-    boto = BotoCredentials(caller.access_key_id, caller.secret_access_key)
-    signer = S3SigV4QueryAuth if service == "s3" else SigV4QueryAuth
-    signer(boto, service, "us-east-1", expires=300).add_auth(request)
-    target = request.url.split(str(server.port), 1)[1]
+def _target_naming_euro(server: RunningServer, service: str, path: str) -> str:
+    target = presigned_target(server.new_account(), f"{server.url}{path}", service=service)
     assert "X-Amz-SignedHeaders=host&" in target
     return target.replace("X-Amz-SignedHeaders=host&", "X-Amz-SignedHeaders=host%3B%E2%82%AC&")
 
@@ -35,7 +27,7 @@ def presigned_target(server: RunningServer, service: str, path: str) -> str:
 def test_signed_header_name_outside_latin1_is_a_signature_mismatch(
     server: RunningServer, service: str, path: str
 ) -> None:
-    target = presigned_target(server, service, path)
+    target = _target_naming_euro(server, service, path)
     answer = exchange(
         server.port, request_bytes("GET", target, {"Host": f"127.0.0.1:{server.port}"})
     )
