@@ -141,6 +141,27 @@ def test_unsigned_payload_delete_is_held_to_its_integrity_header(
     assert s3.get_object(Bucket=bucket, Key="precious.txt")["Body"].read() == b"x"
 
 
+def test_a_trailer_announced_on_a_plain_body_leaves_its_checksum_header_checked(
+    server: RunningServer,
+) -> None:
+    owner, s3, bucket = _bucket(server, "delete-trailer")
+    s3.put_object(Bucket=bucket, Key="precious.txt", Body=b"x")
+    seen = _delete_body("old.txt")
+    integrity = {"x-amz-checksum-crc32": _crc32(seen), "x-amz-trailer": "x-amz-checksum-crc32"}
+    headers = _signed_unsigned_payload(
+        owner, "POST", f"{server.url}/{bucket}?delete", seen, integrity
+    )
+
+    forged = _send(server, "POST", f"/{bucket}?delete", headers, _delete_body("precious.txt"))
+
+    # A trailer comes only after an aws-chunked body (AmazonS3/latest/API/
+    # sigv4-streaming-trailers.html); this body is plain, so none can come, and the checksum
+    # header is the body's claim: BadDigest when it does not match
+    # (userguide/checking-object-integrity.html), as without the x-amz-trailer header.
+    assert (forged.status, forged.code) == (400, "BadDigest")
+    assert s3.get_object(Bucket=bucket, Key="precious.txt")["Body"].read() == b"x"
+
+
 def test_delete_objects_without_content_md5_or_checksum_is_refused(server: RunningServer) -> None:
     owner, s3, bucket = _bucket(server, "delete-nomd5")
     s3.put_object(Bucket=bucket, Key="precious.txt", Body=b"x")

@@ -86,11 +86,20 @@ def _expected_md5(headers: Mapping[str, str]) -> bytes | None:
     return raw
 
 
+def _announced_trailer(headers: Mapping[str, str], payload_hash: str | None) -> str | None:
+    """The x-amz-trailer header of an aws-chunked body. No other body has a trailer section, so
+    on a plain body the header announces nothing: it must not excuse an x-amz-checksum-* header
+    from its check (a replayed UNSIGNED-PAYLOAD body then went unchecked)."""
+    if not (payload_hash or "").startswith(STREAMING_PREFIX):
+        return None
+    return headers.get("x-amz-trailer") or None
+
+
 def _requested_checksum(
-    headers: Mapping[str, str],
+    headers: Mapping[str, str], trailer: str | None
 ) -> tuple[ChecksumAlgorithm | None, str | None, bool]:
-    """(algorithm, value given in a header, value comes in the trailer)."""
-    trailer = headers.get("x-amz-trailer")
+    """(algorithm, value given in a header, value comes in the trailer), `trailer` the
+    `_announced_trailer`."""
     if trailer:
         return algorithm_of_header(trailer), None, True
     for name, value in headers.items():
@@ -147,8 +156,7 @@ class VerifiedBody:
         headers = self._headers
         if "content-md5" in headers:
             return True
-        streaming = (self._payload_hash or "").startswith(STREAMING_PREFIX)
-        if streaming and headers.get("x-amz-trailer"):  # a trailer comes only in aws-chunked
+        if _announced_trailer(headers, self._payload_hash):
             return True
         return any(algorithm_of_header(name) is not None for name in headers)
 
@@ -192,7 +200,8 @@ class PayloadStream:
         self._limit = limit
         # The claims, read before any byte: a malformed one fails the request before its body.
         self._expected_md5 = _expected_md5(headers)
-        algorithm, self._header_value, in_trailer = _requested_checksum(headers)
+        trailer = _announced_trailer(headers, payload_hash)
+        algorithm, self._header_value, in_trailer = _requested_checksum(headers, trailer)
         self._algorithm = algorithm
         declared = payload_hash or ""
         self._decoder: AwsChunkedDecoder | None = None
@@ -205,7 +214,7 @@ class PayloadStream:
                 declared,
                 decoded_length,
                 signing=signing,
-                expected_trailer=headers.get("x-amz-trailer"),
+                expected_trailer=trailer,
             )
         else:
             content_length = _length(headers, "content-length")
