@@ -24,11 +24,8 @@ from __future__ import annotations
 
 import hashlib
 
-from botocore.auth import SigV4QueryAuth
-from botocore.awsrequest import AWSRequest
-from botocore.credentials import Credentials as BotoCredentials
 from tests.rolegate_server import Credentials, RunningServer
-from tests.security.wire import exchange, request_bytes, signed_headers
+from tests.security.wire import exchange, presigned_target, request_bytes, signed_headers
 
 
 def victim_with_bucket(server: RunningServer) -> tuple[Credentials, str]:
@@ -39,12 +36,8 @@ def victim_with_bucket(server: RunningServer) -> tuple[Credentials, str]:
 
 
 def presigned_get_caller_identity(server: RunningServer, victim: Credentials) -> str:
-    request = AWSRequest(
-        method="GET", url=f"{server.url}/?Action=GetCallerIdentity&Version=2011-06-15"
-    )
-    boto = BotoCredentials(victim.access_key_id, victim.secret_access_key, victim.session_token)
-    SigV4QueryAuth(boto, "sts", "us-east-1", expires=900).add_auth(request)
-    return request.url.split(str(server.port), 1)[1]
+    url = f"{server.url}/?Action=GetCallerIdentity&Version=2011-06-15"
+    return presigned_target(victim, url, service="sts", expires=900)
 
 
 def test_presigned_sts_url_respelled_is_not_an_s3_request(server: RunningServer) -> None:

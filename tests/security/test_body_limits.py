@@ -22,10 +22,6 @@ from tests.security.wire import RawResponse, exchange, read_response, request_by
 MIB = 1024 * 1024
 
 
-def _code(response: RawResponse) -> str:
-    return response.text.split("<Code>", 1)[-1].split("</Code>", 1)[0]
-
-
 def _md5(body: bytes) -> str:
     return base64.b64encode(hashlib.md5(body, usedforsecurity=False).digest()).decode()
 
@@ -63,7 +59,7 @@ def test_anonymous_chunked_delete_of_64_mib_is_refused_without_holding_it(
     grown_mib = (peak_rss_kib(server) - before) / 1024
     assert grown_mib < 24, f"server peak RSS grew {grown_mib:.0f} MiB for a refused body"
     # API_DeleteObjects.html; ErrorResponses.html: MaxMessageLengthExceeded.
-    assert (response.status, _code(response)) == (400, "MaxMessageLengthExceeded")
+    assert (response.status, response.code) == (400, "MaxMessageLengthExceeded")
 
 
 def test_over_long_content_length_is_refused_before_the_body(server: RunningServer) -> None:
@@ -84,7 +80,7 @@ def test_over_long_content_length_is_refused_before_the_body(server: RunningServ
         sock.sendall(head + b"<Delete>")  # and not one byte more
         response = read_response(sock)
 
-    assert (response.status, _code(response)) == (400, "MaxMessageLengthExceeded")
+    assert (response.status, response.code) == (400, "MaxMessageLengthExceeded")
     assert time.monotonic() - started < 10
 
 
@@ -105,7 +101,7 @@ def test_bucket_policy_over_20_kb_is_refused(server: RunningServer) -> None:
     response = exchange(server.port, request_bytes("PUT", f"/{bucket}?policy", headers, policy))
 
     # userguide/using-iam-policies.html: "Bucket policies are limited to 20 KB in size."
-    assert (response.status, _code(response)) == (400, "MalformedPolicy")
+    assert (response.status, response.code) == (400, "MalformedPolicy")
     assert "Policies must be less than 20KB" in response.text
 
 
@@ -122,42 +118,40 @@ def test_delete_objects_of_1001_keys_is_malformed(server: RunningServer) -> None
     response = exchange(server.port, request_bytes("POST", f"/{bucket}?delete", headers, body))
 
     # API_DeleteObjects.html: "up to 1,000 keys"; S3 answers MalformedXML past that.
-    assert (response.status, _code(response)) == (400, "MalformedXML")
+    assert (response.status, response.code) == (400, "MalformedXML")
 
 
-def test_complete_multipart_of_10001_parts_is_malformed(server: RunningServer) -> None:
+def _complete_multipart(server: RunningServer, name: str, body: bytes) -> RawResponse:
+    """`body`, signed, as the CompleteMultipartUpload of a fresh upload."""
     owner = server.new_account()
-    bucket = f"many-parts-{owner.account_id}"
+    bucket = f"{name}-{owner.account_id}"
     s3 = server.client("s3", owner)
     s3.create_bucket(Bucket=bucket)
     upload = s3.create_multipart_upload(Bucket=bucket, Key="k")["UploadId"]
+    target = f"/{bucket}/k?uploadId={upload}"
+    headers = signed_headers(owner, "POST", f"{server.url}{target}", body)
+    return exchange(server.port, request_bytes("POST", target, headers, body), timeout=30)
+
+
+def test_complete_multipart_of_10001_parts_is_malformed(server: RunningServer) -> None:
     parts = "".join(
         f'<Part><PartNumber>{n}</PartNumber><ETag>"{n:032x}"</ETag></Part>'
         for n in range(1, 10_002)
     )
     body = f"<CompleteMultipartUpload>{parts}</CompleteMultipartUpload>".encode()
-    target = f"/{bucket}/k?uploadId={upload}"
-    headers = signed_headers(owner, "POST", f"{server.url}{target}", body)
 
-    response = exchange(server.port, request_bytes("POST", target, headers, body))
+    response = _complete_multipart(server, "many-parts", body)
 
     # API_CompleteMultipartUpload.html, userguide/qfacts.html: at most 10,000 parts.
-    assert (response.status, _code(response)) == (400, "MalformedXML")
+    assert (response.status, response.code) == (400, "MalformedXML")
 
 
 def test_complete_multipart_with_a_huge_body_is_refused(server: RunningServer) -> None:
-    owner = server.new_account()
-    bucket = f"huge-complete-{owner.account_id}"
-    s3 = server.client("s3", owner)
-    s3.create_bucket(Bucket=bucket)
-    upload = s3.create_multipart_upload(Bucket=bucket, Key="k")["UploadId"]
     body = b"<CompleteMultipartUpload>" + b" " * (6 * MIB) + b"</CompleteMultipartUpload>"
-    target = f"/{bucket}/k?uploadId={upload}"
-    headers = signed_headers(owner, "POST", f"{server.url}{target}", body)
 
-    response = exchange(server.port, request_bytes("POST", target, headers, body), timeout=30)
+    response = _complete_multipart(server, "huge-complete", body)
 
-    assert (response.status, _code(response)) == (400, "MaxMessageLengthExceeded")
+    assert (response.status, response.code) == (400, "MaxMessageLengthExceeded")
 
 
 def test_put_object_over_5_gib_is_refused_before_the_body(server: RunningServer) -> None:
@@ -176,4 +170,4 @@ def test_put_object_over_5_gib_is_refused_before_the_body(server: RunningServer)
         response = read_response(sock)
 
     # API_PutObject.html: "upload a single object up to 5 GB"; ErrorResponses.html: EntityTooLarge.
-    assert (response.status, _code(response)) == (400, "EntityTooLarge")
+    assert (response.status, response.code) == (400, "EntityTooLarge")

@@ -21,11 +21,11 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
-from botocore.auth import S3SigV4Auth, S3SigV4QueryAuth, SigV4Auth, SigV4QueryAuth
+from botocore.auth import S3SigV4Auth, SigV4Auth
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials as BotoCredentials
 from tests.rolegate_server import Credentials, RunningServer
-from tests.security.wire import exchange, request_bytes, signed_headers
+from tests.security.wire import exchange, presigned_target, request_bytes, signed_headers
 
 FORM = {"Content-Type": "application/x-www-form-urlencoded; charset=utf-8"}
 
@@ -67,9 +67,7 @@ def test_s3_request_signed_for_another_region_is_refused(server: RunningServer) 
 
 def test_s3_presigned_url_for_another_region_is_refused(server: RunningServer) -> None:
     owner, bucket = owner_with_object(server)
-    request = AWSRequest(method="GET", url=f"{server.url}/{bucket}/k")
-    S3SigV4QueryAuth(boto(owner), "s3", "eu-west-1", expires=300).add_auth(request)
-    target = request.url.split(str(server.port), 1)[1]
+    target = presigned_target(owner, f"{server.url}/{bucket}/k", region="eu-west-1")
 
     answer = exchange(
         server.port, request_bytes("GET", target, {"Host": f"127.0.0.1:{server.port}"})
@@ -176,9 +174,7 @@ def presigned_with_expires(
     server: RunningServer, owner: Credentials, bucket: str, expires: str
 ) -> bytes:
     """A presigned GET whose X-Amz-Expires is replaced by `expires` (checked before the signature)."""
-    request = AWSRequest(method="GET", url=f"{server.url}/{bucket}/k")
-    S3SigV4QueryAuth(boto(owner), "s3", "us-east-1", expires=300).add_auth(request)
-    target = request.url.split(str(server.port), 1)[1].replace(
+    target = presigned_target(owner, f"{server.url}/{bucket}/k").replace(
         "X-Amz-Expires=300", f"X-Amz-Expires={expires}"
     )
     return request_bytes("GET", target, {"Host": f"127.0.0.1:{server.port}"})
@@ -208,11 +204,8 @@ def test_sts_presigned_with_huge_expires_is_refused_not_a_server_error(
     server: RunningServer,
 ) -> None:
     owner = server.new_account()
-    request = AWSRequest(
-        method="GET", url=f"{server.url}/?Action=GetCallerIdentity&Version=2011-06-15"
-    )
-    SigV4QueryAuth(boto(owner), "sts", "us-east-1", expires=60).add_auth(request)
-    target = request.url.split(str(server.port), 1)[1].replace(
+    url = f"{server.url}/?Action=GetCallerIdentity&Version=2011-06-15"
+    target = presigned_target(owner, url, service="sts", expires=60).replace(
         "X-Amz-Expires=60", "X-Amz-Expires=" + "9" * 5000
     )
 

@@ -12,14 +12,12 @@ and nothing stored.
 from __future__ import annotations
 
 import base64
-import hashlib
 import zlib
 
 from tests.chunk_signer import signed_chunked_put
 from tests.rolegate_server import Credentials, RunningServer
 from tests.security.wire import RawResponse, exchange, request_bytes
 
-EMPTY_SHA256 = hashlib.sha256(b"").hexdigest()
 PAYLOAD = b"t" * 20_000
 
 

@@ -9,7 +9,7 @@ import time
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from botocore.auth import S3SigV4Auth, SigV4Auth
+from botocore.auth import S3SigV4Auth, S3SigV4QueryAuth, SigV4Auth, SigV4QueryAuth
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials as BotoCredentials
 from tests.rolegate_server import REGION, Credentials
@@ -27,6 +27,11 @@ class RawResponse:
     def text(self) -> str:
         return self.body.decode("utf-8", "replace")
 
+    @property
+    def code(self) -> str:
+        """The error document's <Code> ("" when there is none)."""
+        return self.text.partition("<Code>")[2].partition("</Code>")[0]
+
 
 def signed_headers(
     credentials: Credentials,
@@ -41,15 +46,34 @@ def signed_headers(
     """The headers botocore would send for this request, signed (SigV4; S3 adds its
     `x-amz-content-sha256`). Alter the body or a header afterwards to attack the signature."""
     request = AWSRequest(method=method, url=url, data=body, headers=dict(headers or {}))
-    boto = BotoCredentials(
-        credentials.access_key_id, credentials.secret_access_key, credentials.session_token
-    )
     signer = S3SigV4Auth if service == "s3" else SigV4Auth
     if service == "s3" and "X-Amz-Content-SHA256" not in request.headers:
         request.headers["X-Amz-Content-SHA256"] = hashlib.sha256(body).hexdigest()
-    signer(boto, service, region).add_auth(request)
+    signer(_boto(credentials), service, region).add_auth(request)
     request.headers["Host"] = urlsplit(url).netloc
     return dict(request.headers.items())
+
+
+def presigned_target(
+    credentials: Credentials,
+    url: str,
+    *,
+    service: str = "s3",
+    region: str = REGION,
+    expires: int = 300,
+) -> str:
+    """The path and query of a GET on `url` presigned as botocore presigns it (SigV4 query
+    auth); send it with a `Host` of the server's. Alter the query to attack the signature."""
+    request = AWSRequest(method="GET", url=url)
+    signer = S3SigV4QueryAuth if service == "s3" else SigV4QueryAuth
+    signer(_boto(credentials), service, region, expires=expires).add_auth(request)
+    return request.url.split(urlsplit(url).netloc, 1)[1]
+
+
+def _boto(credentials: Credentials) -> BotoCredentials:
+    return BotoCredentials(
+        credentials.access_key_id, credentials.secret_access_key, credentials.session_token
+    )
 
 
 def request_bytes(method: str, target: str, headers: dict[str, str], body: bytes = b"") -> bytes:

@@ -24,6 +24,7 @@ from typing import Any
 from urllib.parse import unquote_to_bytes
 
 from rolegate.aws.errors import AwsError
+from rolegate.aws.s3.numbers import ascii_decimal
 from rolegate.aws.shapes import Facts, TextReader, UnreadableText, text_reader
 
 
@@ -397,21 +398,14 @@ def _scalar(read_text: TextReader, text: str, key: str) -> object:
 
 
 _first = itemgetter(0)
-_MAX_INDEX_DIGITS = 9
+# Past 9 significant digits an index names no element a request can hold: an ordinary name.
+_MAX_INDEX = 999_999_999
 
 
 def _numbered(node: _Node) -> list[tuple[int, _Node]]:
     """The 1-based numbered children in index order; other names are not list elements."""
-    # An index of thousands of digits would make int() raise (a 500); past 9 significant digits
-    # it names no element a request can hold, and stays an ordinary name.
-    numbered = [
-        (int(name), child)
-        for name, child in node.items()
-        if name.isascii()
-        and name.isdigit()
-        and len(name.lstrip("0")) <= _MAX_INDEX_DIGITS
-        and int(name) > 0
-    ]
+    indexed = ((ascii_decimal(name, _MAX_INDEX), child) for name, child in node.items())
+    numbered = [(index, child) for index, child in indexed if index]
     # By index only, stably: `1` and `01` are both element 1, in the form's order.
     return sorted(numbered, key=_first)
 

@@ -63,6 +63,8 @@ _SCOPES: dict[str, CredentialScope] = {}
 _QUERY_AUTH_KEYS = ("X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Signature")
 _QUERY_REQUIRED = (*_QUERY_AUTH_KEYS, "X-Amz-Date", "X-Amz-SignedHeaders")
 _USUAL_START = (ALGORITHM + " Credential=").encode()
+_USUAL_START_LENGTH = len(_USUAL_START)
+_ALGORITHM_LENGTH = len(ALGORITHM)
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,8 +179,8 @@ def service_of(request: HttpRequest) -> str | None:
     if authorization is not None:
         # Token by token as parse_auth reads them (commas and whitespace alike), the first
         # `Credential=` winning; the algorithm before them is parse_auth's to judge.
-        if authorization[:28] == _USUAL_START:  # then the first token is the Credential
-            tokens = authorization[17:].replace(b",", b" ").split(None, 1)[:1]
+        if authorization[:_USUAL_START_LENGTH] == _USUAL_START:  # the first token: Credential
+            tokens = authorization[_ALGORITHM_LENGTH:].replace(b",", b" ").split(None, 1)[:1]
         else:
             tokens = authorization.replace(b",", b" ").split()[1:]
         for token in tokens:
@@ -378,9 +380,9 @@ class SigV4Verifier:
         # The signing key is derived from the region, so a signature for another region is one
         # for another endpoint; AWS refuses it before looking at the signature. IAM is global
         # and signed for us-east-1 (IAM/latest/UserGuide/create-signed-request.html).
-        expected = GLOBAL_REGION if service == "iam" else self._region
-        if scope.region != expected:
-            raise err.wrong_region(service, scope.region, expected, auth.presigned)
+        region = GLOBAL_REGION if service == "iam" else self._region
+        if scope.region != region:
+            raise err.wrong_region(service, scope.region, region, auth.presigned)
         date_text = auth.amz_date_text
         if scope.date != date_text[:8]:
             raise err.scope_date_mismatch(service, scope.date, date_text, auth.presigned)
@@ -392,11 +394,10 @@ class SigV4Verifier:
         table = dict(request.headers)
         # S3 refuses unsigned x-amz-* headers: else anyone relaying a presigned PUT could add
         # `x-amz-acl: public-read` to it. The set difference leaves few names to look at.
-        if s3 and any(name[:6] == b"x-amz-" for name in table.keys() - names):
-            unsigned = [name for name, _ in request.headers if name[:6] == b"x-amz-"]
-            raise err.headers_not_signed(
-                sorted({name.decode("latin-1") for name in unsigned if name not in names})
-            )
+        if s3:
+            unsigned = [name for name in table.keys() - names if name[:6] == b"x-amz-"]
+            if unsigned:
+                raise err.headers_not_signed(sorted(name.decode("latin-1") for name in unsigned))
         payload = canonical_payload(auth.payload_hash, auth.presigned, payload_sha256_hex, s3)
         canonical_request = b"\n".join(
             (

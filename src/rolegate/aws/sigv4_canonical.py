@@ -18,6 +18,7 @@ from typing import Any
 from urllib.parse import quote_from_bytes, unquote_to_bytes
 
 from rolegate.aws import sigv4_errors as err
+from rolegate.aws.s3.numbers import saturating_decimal
 
 ALGORITHM = "AWS4-HMAC-SHA256"
 TERMINATOR = "aws4_request"
@@ -113,12 +114,9 @@ def parse_expires(text: str | None, service: str) -> int | None:
     """X-Amz-Expires: a whole number of seconds, at most a week (the signing key's lifetime)."""
     if text is None:
         return None
-    if text.isascii() and text.isdigit():  # ASCII only: int() reads other digits (U+FF11) too
-        # Measured as text first: int() of more than 4,300 digits raises ValueError (a 500).
-        significant = text.lstrip("0") or "0"
-        if len(significant) > len(str(MAX_PRESIGNED_EXPIRES)):
-            raise err.query_parameter(service, err.QUERY_EXPIRES_TOO_LONG)
-        expires = int(significant)
+    # ASCII digits only, any length: anything past a week is just "too long".
+    expires = saturating_decimal(text, MAX_PRESIGNED_EXPIRES + 1)
+    if expires is not None:
         if expires > MAX_PRESIGNED_EXPIRES:
             raise err.query_parameter(service, err.QUERY_EXPIRES_TOO_LONG)
         # 0 passes (S3's rule is only "non-negative"); such a URL is expired once its second ends.

@@ -34,13 +34,14 @@ from rolegate.aws.s3.chunk_signing import ChunkSigning
 from rolegate.aws.s3.chunked import AwsChunkedDecoder
 from rolegate.aws.s3.errors import bad_digest
 from rolegate.aws.s3.numbers import saturating_decimal
+from rolegate.aws.sigv4_canonical import is_sha256_hex
+from rolegate.aws.sigv4_errors import content_sha256_mismatch
 
 __all__ = [
     "BodyLimit",
     "PayloadStream",
     "ReceivedChecksum",
     "VerifiedBody",
-    "content_sha256_mismatch",
 ]
 
 STREAMING_PREFIX = "STREAMING-"
@@ -66,14 +67,6 @@ class ReceivedChecksum:
     value: str  # base64, as x-amz-checksum-* carries it
 
 
-def content_sha256_mismatch() -> AwsError:
-    return AwsError(
-        "XAmzContentSHA256Mismatch",
-        "The provided 'x-amz-content-sha256' header does not match what was computed.",
-        400,
-    )
-
-
 def _bad_md5() -> AwsError:
     return AwsError(
         "BadDigest", "The Content-MD5 you specified did not match what we received.", 400
@@ -93,11 +86,20 @@ def _expected_md5(headers: Mapping[str, str]) -> bytes | None:
     return raw
 
 
+def _announced_trailer(headers: Mapping[str, str], payload_hash: str | None) -> str | None:
+    """The x-amz-trailer header of an aws-chunked body. No other body has a trailer section, so
+    on a plain body the header announces nothing: it must not excuse an x-amz-checksum-* header
+    from its check (a replayed UNSIGNED-PAYLOAD body then went unchecked)."""
+    if not (payload_hash or "").startswith(STREAMING_PREFIX):
+        return None
+    return headers.get("x-amz-trailer") or None
+
+
 def _requested_checksum(
-    headers: Mapping[str, str],
+    headers: Mapping[str, str], trailer: str | None
 ) -> tuple[ChecksumAlgorithm | None, str | None, bool]:
-    """(algorithm, value given in a header, value comes in the trailer)."""
-    trailer = headers.get("x-amz-trailer")
+    """(algorithm, value given in a header, value comes in the trailer), `trailer` the
+    `_announced_trailer`."""
     if trailer:
         return algorithm_of_header(trailer), None, True
     for name, value in headers.items():
@@ -130,10 +132,6 @@ def _length(headers: Mapping[str, str], name: str) -> int | None:
     return value
 
 
-def _is_hex_digest(value: str) -> bool:
-    return len(value) == 64 and all(c in "0123456789abcdefABCDEF" for c in value)
-
-
 class VerifiedBody:
     """The body of one S3 request. Reading it (`read_all` or `stream`) happens at most once."""
 
@@ -158,8 +156,7 @@ class VerifiedBody:
         headers = self._headers
         if "content-md5" in headers:
             return True
-        streaming = (self._payload_hash or "").startswith(STREAMING_PREFIX)
-        if streaming and headers.get("x-amz-trailer"):  # a trailer comes only in aws-chunked
+        if _announced_trailer(headers, self._payload_hash):
             return True
         return any(algorithm_of_header(name) is not None for name in headers)
 
@@ -203,7 +200,8 @@ class PayloadStream:
         self._limit = limit
         # The claims, read before any byte: a malformed one fails the request before its body.
         self._expected_md5 = _expected_md5(headers)
-        algorithm, self._header_value, in_trailer = _requested_checksum(headers)
+        trailer = _announced_trailer(headers, payload_hash)
+        algorithm, self._header_value, in_trailer = _requested_checksum(headers, trailer)
         self._algorithm = algorithm
         declared = payload_hash or ""
         self._decoder: AwsChunkedDecoder | None = None
@@ -216,14 +214,14 @@ class PayloadStream:
                 declared,
                 decoded_length,
                 signing=signing,
-                expected_trailer=headers.get("x-amz-trailer"),
+                expected_trailer=trailer,
             )
         else:
             content_length = _length(headers, "content-length")
             if content_length is not None and content_length > limit.max_bytes:
                 raise limit.too_large()
         hashers: list[Hasher] = []
-        self._sha256 = hashlib.sha256() if _is_hex_digest(declared) else None
+        self._sha256 = hashlib.sha256() if is_sha256_hex(declared) else None
         self._expected_sha256 = declared.lower()
         if self._sha256 is not None:
             hashers.append(self._sha256)
@@ -238,15 +236,15 @@ class PayloadStream:
             hashers.append(self._md5)
         self._in_trailer = in_trailer
         self.hashers: tuple[Hasher, ...] = tuple(hashers)
-        self.received = 0
 
     async def __aiter__(self) -> AsyncIterator[bytes]:
         decoder = self._decoder
         maximum = self._limit.max_bytes
+        received = 0
         async for chunk in self._raw:
             data = decoder.feed(chunk) if decoder is not None else chunk
-            self.received += len(data)
-            if self.received > maximum:
+            received += len(data)
+            if received > maximum:
                 raise self._limit.too_large()
             if data:
                 yield data
