@@ -38,7 +38,6 @@ from rolegate.services.s3.object_headers import (
 from rolegate.services.s3.preconditions import (
     WriteCondition,
     check_copy_source,
-    etag_matches,
     precondition_failed,
     require_read,
     write_condition,
@@ -47,6 +46,7 @@ from rolegate.services.s3.ranges import (
     PRECONDITION_FAILED,
     Precondition,
     check_conditions,
+    etag_matches,
     parse_range,
     part_range,
 )

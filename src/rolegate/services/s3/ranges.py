@@ -75,16 +75,24 @@ def invalid_range(size: int) -> AwsError:
 
 
 class Precondition(Exception):
-    """The response is 304 Not Modified (`not_modified`) or 412 Precondition Failed."""
+    """The response is 304 Not Modified (`not_modified`) or 412 Precondition Failed; `header`
+    names the condition that decided it (If-Match, If-None-Match, If-Modified-Since or
+    If-Unmodified-Since)."""
 
-    def __init__(self, not_modified: bool) -> None:
+    def __init__(self, not_modified: bool, header: str) -> None:
         super().__init__("not modified" if not_modified else "precondition failed")
         self.not_modified = not_modified
+        self.header = header
 
 
-def _etag_matches(header: str, etag: str) -> bool:
-    wanted = [item.strip() for item in header.split(",")]
-    return "*" in wanted or etag in wanted or etag.strip('"') in (w.strip('"') for w in wanted)
+def etag_matches(wanted: str, etag: str) -> bool:
+    """An If-Match style list (`"a", "b"`, quotes optional) against a stored ETag; `*` is any."""
+    bare = etag.strip('"')
+    return any(item == "*" or item.strip('"') == bare for item in etag_items(wanted))
+
+
+def etag_items(header: str) -> list[str]:
+    return [item.strip() for item in header.split(",") if item.strip()]
 
 
 def _date(value: str | None) -> datetime | None:
@@ -116,19 +124,19 @@ def check_conditions(
         return  # the usual GET: nothing to check
     modified = last_modified.replace(microsecond=0)
     if if_match is not None:
-        if not _etag_matches(if_match, etag):
-            raise Precondition(not_modified=False)
+        if not etag_matches(if_match, etag):
+            raise Precondition(not_modified=False, header="If-Match")
     else:
         since = _date(if_unmodified_since)
         if since is not None and modified > since:
-            raise Precondition(not_modified=False)
+            raise Precondition(not_modified=False, header="If-Unmodified-Since")
     if if_none_match is not None:
-        if _etag_matches(if_none_match, etag):
-            raise Precondition(not_modified=True)
+        if etag_matches(if_none_match, etag):
+            raise Precondition(not_modified=True, header="If-None-Match")
     else:
         since = _date(if_modified_since)
         if since is not None and modified <= since:
-            raise Precondition(not_modified=True)
+            raise Precondition(not_modified=True, header="If-Modified-Since")
 
 
 PRECONDITION_FAILED = AwsError(
