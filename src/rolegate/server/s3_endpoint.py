@@ -237,8 +237,6 @@ class S3Endpoint:
             region=self.service.region,
             judge=judge,
             context=context,
-            payload_hash=auth.payload_hash if auth is not None else None,
-            streaming_key=streaming,
             prefetched=prefetched,
         )
         if target.operation in _LISTINGS:
