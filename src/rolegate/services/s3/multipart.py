@@ -31,13 +31,13 @@ from rolegate.services.s3.errors import key_too_long, no_such_bucket, no_such_up
 from rolegate.services.s3.object_headers import stored_headers, user_metadata
 from rolegate.services.s3.objects import MAX_KEY_BYTES
 from rolegate.services.s3.preconditions import write_condition
+from rolegate.services.s3.ranges import part_number
 from rolegate.services.s3.service import S3Service, canonical_owner
 from rolegate.services.s3.unserved import refuse_unserved_object_protections
 from rolegate.store.objects import InvalidParts, NoSuchBucket, NoSuchUpload
 
 XML = "application/xml"
 MIN_PART_SIZE = 5 * 1024 * 1024
-MAX_PART_NUMBER = 10_000
 
 
 def _upload(svc: S3Service, call: S3Call) -> MultipartUpload:
@@ -78,18 +78,8 @@ async def create_multipart_upload(svc: S3Service, call: S3Call) -> S3Reply:
     return S3Reply(200, [], body, XML)
 
 
-def _part_number(call: S3Call) -> int:
-    # ASCII digits only: `partNumber=%EF%BC%91` (a full-width 1) is no part number.
-    number = ascii_decimal(call.param("partNumber"), MAX_PART_NUMBER)
-    if number is None or number < 1:
-        raise AwsError(
-            "InvalidArgument", "Part number must be an integer between 1 and 10000, inclusive", 400
-        )
-    return number
-
-
 async def upload_part(svc: S3Service, call: S3Call) -> S3Reply:
-    number = _part_number(call)
+    number = part_number(call.param("partNumber"))
     upload = _upload(svc, call)
     received = await receive_body(call, svc.blobs)
     blob = received.blob

@@ -149,6 +149,17 @@ PRECONDITION_FAILED = AwsError(
 MAX_PART_NUMBER = 10_000
 
 
+def part_number(raw: str | None) -> int:
+    """A `partNumber` (UploadPart, GetObject, HeadObject): ASCII digits from 1 to 10,000 only
+    (`partNumber=%EF%BC%91`, a full-width 1, is no part number)."""
+    number = ascii_decimal(raw, MAX_PART_NUMBER)
+    if number is None or number < 1:
+        raise AwsError(
+            "InvalidArgument", "Part number must be an integer between 1 and 10000, inclusive", 400
+        )
+    return number
+
+
 def part_range(
     raw: str | None, range_header: str | None, size: int, part_sizes: tuple[int, ...]
 ) -> ByteRange | None:
@@ -162,11 +173,7 @@ def part_range(
     """
     if raw is None:
         return None
-    number = ascii_decimal(raw, MAX_PART_NUMBER)
-    if number is None or number < 1:
-        raise AwsError(
-            "InvalidArgument", "Part number must be an integer between 1 and 10000, inclusive", 400
-        )
+    number = part_number(raw)
     if range_header:
         raise AwsError(
             "InvalidRequest", "Cannot specify both Range header and partNumber query parameter", 400
