@@ -13,7 +13,6 @@ import secrets
 
 from rolegate.aws.errors import AwsError
 from rolegate.aws.s3.errors import S3Error
-from rolegate.aws.s3.numbers import INT32_MAX, ascii_decimal
 from rolegate.aws.s3.xml import parse_complete_multipart_upload
 from rolegate.aws.s3.xml_results import (
     PartEntry,
@@ -28,6 +27,7 @@ from rolegate.services.s3.body import receive_body
 from rolegate.services.s3.body_limits import COMPLETE_MULTIPART_LIMIT
 from rolegate.services.s3.call import S3Call, S3Reply
 from rolegate.services.s3.errors import key_too_long, no_such_bucket, no_such_upload
+from rolegate.services.s3.listing import int_param
 from rolegate.services.s3.object_headers import stored_headers, user_metadata
 from rolegate.services.s3.objects import MAX_KEY_BYTES
 from rolegate.services.s3.preconditions import write_condition
@@ -183,30 +183,10 @@ async def abort_multipart_upload(svc: S3Service, call: S3Call) -> S3Reply:
     return S3Reply(204)
 
 
-def _int_param(call: S3Call, name: str, default: int) -> int:
-    """A non-negative xsd:int query parameter; S3's InvalidArgument for anything else (a value
-    past 2**31 - 1 once reached SQLite and overflowed: a 500)."""
-    raw = call.param(name)
-    if raw is None:
-        return default
-    value = ascii_decimal(raw, INT32_MAX)
-    if value is None:
-        if raw.startswith("-") and ascii_decimal(raw[1:], INT32_MAX + 1) is not None:
-            raise AwsError(
-                "InvalidArgument",
-                f"Argument {name} must be an integer between 0 and {INT32_MAX}",
-                400,
-            )
-        raise AwsError(
-            "InvalidArgument", f"Provided {name} not an integer or within integer range", 400
-        )
-    return value
-
-
 async def list_parts(svc: S3Service, call: S3Call) -> S3Reply:
     upload = _upload(svc, call)
-    marker = _int_param(call, "part-number-marker", 0)
-    max_parts = min(_int_param(call, "max-parts", 1000), 1000)
+    marker = int_param(call, "part-number-marker", 0)
+    max_parts = min(int_param(call, "max-parts", 1000), 1000)
     page = svc.objects.list_parts(upload.upload_id, marker, max_parts)
     owner = canonical_owner(call.bucket.account_id if call.bucket else call.caller.account_id)
     body = list_parts_result(
@@ -229,7 +209,7 @@ async def list_multipart_uploads(svc: S3Service, call: S3Call) -> S3Reply:
     prefix = call.param("prefix") or ""
     key_marker = call.param("key-marker") or ""
     upload_id_marker = call.param("upload-id-marker") or ""
-    max_uploads = min(_int_param(call, "max-uploads", 1000), 1000)
+    max_uploads = min(int_param(call, "max-uploads", 1000), 1000)
     try:
         # Of the bucket the listing was authorized against, not of one that took its name since.
         page = svc.objects.list_uploads(
