@@ -27,6 +27,7 @@ from rolegate.services.s3.copy_source import parse_copy_source
 from rolegate.services.s3.errors import (
     key_too_long,
     no_such_bucket,
+    no_such_key,
 )
 from rolegate.services.s3.object_headers import (
     object_headers,
@@ -38,7 +39,6 @@ from rolegate.services.s3.object_headers import (
 from rolegate.services.s3.preconditions import (
     WriteCondition,
     check_copy_source,
-    precondition_failed,
     require_read,
     write_condition,
 )
@@ -46,7 +46,6 @@ from rolegate.services.s3.ranges import (
     PRECONDITION_FAILED,
     Precondition,
     check_conditions,
-    etag_matches,
     parse_range,
     part_range,
 )
@@ -281,18 +280,12 @@ async def delete_objects(svc: S3Service, call: S3Call) -> S3Reply:
         wanted = etags.get(key)
         if wanted is None:
             return True
-        if current is None:
-            refused[key] = (
-                DeleteErrorEntry(
-                    key=key, code="NoSuchKey", message="The specified key does not exist."
-                )
-                if may_list
-                else DeleteErrorEntry(key=key, code="AccessDenied", message="Access Denied")
-            )
-            return False
-        if not etag_matches(wanted, current.etag):
-            failed = precondition_failed("ETag")
-            refused[key] = DeleteErrorEntry(key=key, code=failed.code, message=failed.message)
+        # DeleteObject's If-Match condition, its refusal reported as this key's error.
+        absent = partial(no_such_key, key) if may_list else _plain_access_denied
+        try:
+            WriteCondition(key, wanted, if_none_match=False, absent=absent).check(current)
+        except AwsError as refusal:
+            refused[key] = DeleteErrorEntry(key=key, code=refusal.code, message=refusal.message)
             return False
         return True
 
@@ -312,6 +305,10 @@ async def delete_objects(svc: S3Service, call: S3Call) -> S3Reply:
         else [DeletedEntry(key=k, version_id=versions.get(k)) for k in keys if k not in refused]
     )
     return S3Reply(200, [], delete_result(deleted, errors), "application/xml")
+
+
+def _plain_access_denied() -> AwsError:
+    return AwsError("AccessDenied", "Access Denied", 403)
 
 
 def missing_content_md5() -> AwsError:
