@@ -26,10 +26,9 @@ from rolegate.model import MultipartUpload, Segment, StoredObject, UploadedPart
 from rolegate.services.s3.body import receive_body
 from rolegate.services.s3.body_limits import COMPLETE_MULTIPART_LIMIT
 from rolegate.services.s3.call import S3Call, S3Reply
-from rolegate.services.s3.errors import key_too_long, no_such_bucket, no_such_upload
+from rolegate.services.s3.errors import checked_key, no_such_bucket, no_such_upload
 from rolegate.services.s3.listing import int_param
 from rolegate.services.s3.object_headers import stored_headers, user_metadata
-from rolegate.services.s3.objects import MAX_KEY_BYTES
 from rolegate.services.s3.preconditions import write_condition
 from rolegate.services.s3.ranges import part_number
 from rolegate.services.s3.service import S3Service, canonical_owner
@@ -52,8 +51,7 @@ async def create_multipart_upload(svc: S3Service, call: S3Call) -> S3Reply:
     assert call.bucket_name is not None and call.key is not None
     # The key the upload will complete to is held to PutObject's limit now, not after the parts
     # are in (a 1,100-byte key once became an object no GetObject could name).
-    if len(call.key.encode("utf-8")) > MAX_KEY_BYTES:
-        raise key_too_long()
+    checked_key(call.key)
     refuse_unserved_object_protections(call.headers)
     # Ids that sort by creation time keep ListMultipartUploads in S3's order.
     upload_id = f"{call.now.timestamp():017.6f}".replace(".", "") + secrets.token_hex(12)

@@ -25,7 +25,7 @@ from rolegate.services.s3.body_limits import DELETE_OBJECTS_LIMIT
 from rolegate.services.s3.call import S3Call, S3Reply
 from rolegate.services.s3.copy_source import parse_copy_source
 from rolegate.services.s3.errors import (
-    key_too_long,
+    checked_key,
     no_such_bucket,
     no_such_key,
 )
@@ -61,15 +61,11 @@ from rolegate.store.objects import NoSuchBucket
 # Up to this size an answer is read whole before it is sent; beyond, it streams in chunks.
 SMALL_BODY = 256 * 1024
 
-MAX_KEY_BYTES = 1024
 DEFAULT_CONTENT_TYPE = "binary/octet-stream"
 
 
 def _key_of(call: S3Call) -> str:
-    key = call.key or ""
-    if len(key.encode("utf-8")) > MAX_KEY_BYTES:
-        raise key_too_long()
-    return key
+    return checked_key(call.key or "")
 
 
 def _content_type(call: S3Call) -> str | None:
