@@ -23,7 +23,7 @@ from rolegate.services.s3.authorize import check_expected_owner, s3_access_denie
 from rolegate.services.s3.body import MAX_SINGLE_PUT, receive_body
 from rolegate.services.s3.body_limits import DELETE_OBJECTS_LIMIT
 from rolegate.services.s3.call import S3Call, S3Reply
-from rolegate.services.s3.copy_source import parse_copy_source
+from rolegate.services.s3.copy_source import CopySource, parse_copy_source
 from rolegate.services.s3.errors import (
     checked_key,
     no_such_bucket,
@@ -56,6 +56,7 @@ from rolegate.services.s3.versions import (
     GET_VERSION,
     NULL_VERSION,
 )
+from rolegate.store.blob_writer import BlobRef
 from rolegate.store.objects import NoSuchBucket
 
 # Up to this size an answer is read whole before it is sent; beyond, it streams in chunks.
@@ -329,28 +330,22 @@ def _replaces_metadata(call: S3Call) -> bool:
     raise AwsError("InvalidArgument", "Unknown metadata directive.", 400)
 
 
-async def copy_object(svc: S3Service, call: S3Call) -> S3Reply:
-    assert call.bucket_name is not None
-    key = _key_of(call)
-    refuse_unserved_object_protections(call.headers)
-    replace_metadata = _replaces_metadata(call)
-    copy_source = parse_copy_source(call.header("x-amz-copy-source"))
-    source_bucket_name, source_key = copy_source.bucket, copy_source.key
-    condition = write_condition(call, key)
+def _readable_source(svc: S3Service, call: S3Call, copy_source: CopySource) -> StoredObject:
+    """The object a copy reads, once the caller may read it and its conditions hold."""
     # The source bucket and its object in one read: the object judged is one of the bucket whose
     # policy judged it, never one of a bucket that took the name in between.
-    source_bucket, source = svc.objects.get_bucket_and_object(source_bucket_name, source_key)
+    source_bucket, source = svc.objects.get_bucket_and_object(copy_source.bucket, copy_source.key)
     if source_bucket is None:
-        raise no_such_bucket(source_bucket_name)
+        raise no_such_bucket(copy_source.bucket)
     check_expected_owner(call.header("x-amz-source-expected-bucket-owner"), source_bucket)
-    source_arn = f"arn:aws:s3:::{source_bucket_name}/{source_key}"
+    source_arn = f"arn:aws:s3:::{copy_source.bucket}/{copy_source.key}"
     # Copying a named version reads that version (API_CopyObject.html).
     action = "s3:GetObject" if copy_source.version_id is None else GET_VERSION
     reading = call.judge(action, source_arn, source_bucket)
     if not reading.allowed:
         raise s3_access_denied(call.caller, reading)
     if source is None:
-        raise missing_key(call, source_key, source_bucket_name, source_bucket)
+        raise missing_key(call, copy_source.key, copy_source.bucket, source_bucket)
     check_copy_source(call, source)
     if source.size > MAX_SINGLE_PUT:
         # API_CopyObject.html: "You can create a copy of an object up to 5 GB in size in a single
@@ -361,16 +356,11 @@ async def copy_object(svc: S3Service, call: S3Call) -> S3Reply:
             f"source: {MAX_SINGLE_PUT}",
             400,
         )
-    if source_bucket_name == call.bucket_name and source_key == key and not replace_metadata:
-        raise AwsError(
-            "InvalidRequest",
-            "This copy request is illegal because it is trying to copy an object to itself "
-            "without changing the object's metadata, storage class, website redirect location or "
-            "encryption attributes.",
-            400,
-        )
-    # Checked before a byte is copied: a refusal after the copy would leave its blob behind.
-    metadata = user_metadata(call.headers) if replace_metadata else source.metadata
+    return source
+
+
+async def _copy_blob(svc: S3Service, source: StoredObject) -> BlobRef:
+    """A new blob holding the source's bytes."""
     writer = svc.blobs.writer()
     try:
         for piece in svc.blobs.read_segments(source.segments):
@@ -381,10 +371,31 @@ async def copy_object(svc: S3Service, call: S3Call) -> S3Reply:
             await asyncio.sleep(0)
         # fsync and rename off the event loop, as a PUT's body does (body.py): a disk flush
         # of up to 5 GiB of copy must not stall the other requests on this worker.
-        blob = await asyncio.to_thread(writer.commit)
+        return await asyncio.to_thread(writer.commit)
     except BaseException:
         writer.abort()
         raise
+
+
+async def copy_object(svc: S3Service, call: S3Call) -> S3Reply:
+    assert call.bucket_name is not None
+    key = _key_of(call)
+    refuse_unserved_object_protections(call.headers)
+    replace_metadata = _replaces_metadata(call)
+    copy_source = parse_copy_source(call.header("x-amz-copy-source"))
+    condition = write_condition(call, key)
+    source = _readable_source(svc, call, copy_source)
+    if copy_source.bucket == call.bucket_name and copy_source.key == key and not replace_metadata:
+        raise AwsError(
+            "InvalidRequest",
+            "This copy request is illegal because it is trying to copy an object to itself "
+            "without changing the object's metadata, storage class, website redirect location or "
+            "encryption attributes.",
+            400,
+        )
+    # Checked before a byte is copied: a refusal after the copy would leave its blob behind.
+    metadata = user_metadata(call.headers) if replace_metadata else source.metadata
+    blob = await _copy_blob(svc, source)
     copied = replace(
         source,
         bucket=call.bucket_name,
