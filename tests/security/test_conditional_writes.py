@@ -10,7 +10,6 @@ create-only writers the first to finish wins and the others get 412.
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from functools import partial
@@ -21,6 +20,7 @@ import pytest
 import requests
 from botocore.exceptions import ClientError
 from tests.rolegate_server import Credentials, RunningServer
+from tests.security.races import one_part_upload, racing
 from tests.security.wire import exchange, request_bytes, signed_headers
 
 from rolegate.store.sqlite_objects import SqliteObjectStore
@@ -260,19 +260,11 @@ def test_copy_destination_if_none_match(
     assert _body(s3, bucket, "copy-new") == b"src"
 
 
-def _one_part_upload(s3: Any, bucket: str, key: str, body: bytes) -> tuple[str, dict[str, Any]]:
-    upload_id = s3.create_multipart_upload(Bucket=bucket, Key=key)["UploadId"]
-    etag = s3.upload_part(Bucket=bucket, Key=key, UploadId=upload_id, PartNumber=1, Body=body)[
-        "ETag"
-    ]
-    return upload_id, {"Parts": [{"PartNumber": 1, "ETag": etag}]}
-
-
 def test_complete_multipart_if_none_match(
     server: RunningServer, owner: Credentials, bucket: str
 ) -> None:
     s3 = server.client("s3", owner)
-    upload_id, parts = _one_part_upload(s3, bucket, "mpu", b"from the upload")
+    upload_id, parts = one_part_upload(s3, bucket, "mpu", b"from the upload")
     # Someone else creates the key while the upload is in progress.
     s3.put_object(Bucket=bucket, Key="mpu", Body=b"winner")
     assert _error(
@@ -284,30 +276,6 @@ def test_complete_multipart_if_none_match(
     # The upload is untouched by the refusal: its parts are still there.
     assert len(s3.list_parts(Bucket=bucket, Key="mpu", UploadId=upload_id)["Parts"]) == 1
     s3.abort_multipart_upload(Bucket=bucket, Key="mpu", UploadId=upload_id)
-
-
-def _race(first: Callable[[], object], second: Callable[[], object]) -> tuple[list[str], list[str]]:
-    """Run both at once; the outcomes as "ok" or the error code."""
-    barrier = threading.Barrier(2)
-    outcomes: list[list[str]] = [[], []]
-
-    def run(index: int, call: Callable[[], object]) -> None:
-        barrier.wait()
-        try:
-            call()
-            outcomes[index].append("ok")
-        except ClientError as error:
-            outcomes[index].append(str(error.response["Error"]["Code"]))
-
-    threads = [
-        threading.Thread(target=run, args=(0, first)),
-        threading.Thread(target=run, args=(1, second)),
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return outcomes[0], outcomes[1]
 
 
 def _blobs_in_place(data_dir: Path) -> set[str]:
@@ -333,12 +301,18 @@ def test_racing_create_only_puts_have_exactly_one_winner(
             f"writer 0 round {round_number}".encode(),
             f"writer 1 round {round_number}".encode(),
         ]
-        a, b = _race(
-            partial(clients[0].put_object, Bucket=bucket, Key=key, Body=bodies[0], IfNoneMatch="*"),
-            partial(clients[1].put_object, Bucket=bucket, Key=key, Body=bodies[1], IfNoneMatch="*"),
+        a, b = racing(
+            [
+                partial(
+                    clients[0].put_object, Bucket=bucket, Key=key, Body=bodies[0], IfNoneMatch="*"
+                ),
+                partial(
+                    clients[1].put_object, Bucket=bucket, Key=key, Body=bodies[1], IfNoneMatch="*"
+                ),
+            ]
         )
-        assert sorted(a + b) == ["PreconditionFailed", "ok"], (round_number, a, b)
-        winner = bodies[0] if a == ["ok"] else bodies[1]
+        assert sorted([a, b]) == ["PreconditionFailed", "ok"], (round_number, a, b)
+        winner = bodies[0] if a == "ok" else bodies[1]
         assert _body(clients[0], bucket, key) == winner
     # The losers' bytes were written before their condition failed: none may stay behind.
     assert _blobs_in_place(server.data_dir) <= _referenced(server.data_dir)
@@ -351,21 +325,23 @@ def test_a_create_only_complete_racing_a_create_only_put(
     other = server.client("s3", owner)
     for round_number in range(10):
         key = f"mpu-race/{round_number}"
-        upload_id, parts = _one_part_upload(s3, bucket, key, b"upload")
-        a, b = _race(
-            partial(
-                s3.complete_multipart_upload,
-                Bucket=bucket,
-                Key=key,
-                UploadId=upload_id,
-                MultipartUpload=parts,
-                IfNoneMatch="*",
-            ),
-            partial(other.put_object, Bucket=bucket, Key=key, Body=b"put", IfNoneMatch="*"),
+        upload_id, parts = one_part_upload(s3, bucket, key, b"upload")
+        a, b = racing(
+            [
+                partial(
+                    s3.complete_multipart_upload,
+                    Bucket=bucket,
+                    Key=key,
+                    UploadId=upload_id,
+                    MultipartUpload=parts,
+                    IfNoneMatch="*",
+                ),
+                partial(other.put_object, Bucket=bucket, Key=key, Body=b"put", IfNoneMatch="*"),
+            ]
         )
-        assert sorted(a + b) == ["PreconditionFailed", "ok"], (round_number, a, b)
-        assert _body(s3, bucket, key) == (b"upload" if a == ["ok"] else b"put")
-        if b == ["ok"]:
+        assert sorted([a, b]) == ["PreconditionFailed", "ok"], (round_number, a, b)
+        assert _body(s3, bucket, key) == (b"upload" if a == "ok" else b"put")
+        if b == "ok":
             s3.abort_multipart_upload(Bucket=bucket, Key=key, UploadId=upload_id)
     assert _blobs_in_place(server.data_dir) <= _referenced(server.data_dir)
 
