@@ -29,7 +29,7 @@ from rolegate.services.s3.call import S3Call, S3Reply
 from rolegate.services.s3.errors import checked_key, no_such_bucket, no_such_upload
 from rolegate.services.s3.listing import int_param
 from rolegate.services.s3.object_headers import stored_headers, user_metadata
-from rolegate.services.s3.preconditions import write_condition
+from rolegate.services.s3.preconditions import absence_answered, write_condition
 from rolegate.services.s3.ranges import part_number
 from rolegate.services.s3.service import S3Service, canonical_owner
 from rolegate.services.s3.unserved import refuse_unserved_object_protections
@@ -160,9 +160,10 @@ async def complete_multipart_upload(svc: S3Service, call: S3Call) -> S3Reply:
         part_sizes=tuple(p.size for p in chosen),
     )
     try:
-        freed = svc.objects.complete_upload(
-            upload.upload_id, obj, numbers, None if condition is None else condition.check
-        )
+        with absence_answered(call, upload.key):
+            freed = svc.objects.complete_upload(
+                upload.upload_id, obj, numbers, None if condition is None else condition.check
+            )
     except (NoSuchUpload, InvalidParts):
         raise no_such_upload(upload.upload_id) from None
     svc.free(freed)

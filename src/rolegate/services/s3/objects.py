@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Iterator
 from dataclasses import replace
-from functools import partial
 
 from rolegate.aws.errors import AwsError
 from rolegate.aws.s3.checksums import ChecksumAlgorithm, header_name
@@ -37,7 +36,9 @@ from rolegate.services.s3.object_headers import (
     user_metadata,
 )
 from rolegate.services.s3.preconditions import (
+    KeyAbsent,
     WriteCondition,
+    absence_answered,
     check_copy_source,
     require_read,
     write_condition,
@@ -115,9 +116,10 @@ def _commit(
     was authorized against (a bucket of the same name created since, by whoever, is not it);
     otherwise free the blob just written (nothing refers to it) and answer as S3 does."""
     try:
-        return svc.objects.put_object(
-            obj, None if condition is None else condition.check, call.bucket
-        )
+        with absence_answered(call, obj.key):
+            return svc.objects.put_object(
+                obj, None if condition is None else condition.check, call.bucket
+            )
     except NoSuchBucket:
         svc.blobs.delete(blob_id)
         raise no_such_bucket(obj.bucket) from None
@@ -209,11 +211,10 @@ async def delete_object(svc: S3Service, call: S3Call) -> S3Reply:
     check = None
     if if_match is not None:
         require_read(call, key)
-        check = WriteCondition(
-            key, if_match, if_none_match=False, absent=partial(missing_key, call, key)
-        ).check
+        check = WriteCondition(if_match, if_none_match=False).check
     try:
-        svc.free(svc.objects.delete_object(call.bucket_name, key, check, call.bucket))
+        with absence_answered(call, key):
+            svc.free(svc.objects.delete_object(call.bucket_name, key, check, call.bucket))
     except NoSuchBucket:
         raise no_such_bucket(call.bucket_name) from None
     return S3Reply(204)
@@ -278,13 +279,16 @@ async def delete_objects(svc: S3Service, call: S3Call) -> S3Reply:
         if wanted is None:
             return True
         # DeleteObject's If-Match condition, its refusal reported as this key's error.
-        absent = partial(no_such_key, key) if may_list else _plain_access_denied
+        refusal: AwsError
         try:
-            WriteCondition(key, wanted, if_none_match=False, absent=absent).check(current)
-        except AwsError as refusal:
-            refused[key] = DeleteErrorEntry(key=key, code=refusal.code, message=refusal.message)
-            return False
-        return True
+            WriteCondition(wanted, if_none_match=False).check(current)
+            return True
+        except KeyAbsent:
+            refusal = no_such_key(key) if may_list else _plain_access_denied()
+        except AwsError as failed:
+            refusal = failed
+        refused[key] = DeleteErrorEntry(key=key, code=refusal.code, message=refusal.message)
+        return False
 
     check = still_as_expected if etags else None
     # A key listed twice is one delete: its condition is tested once, against the object.

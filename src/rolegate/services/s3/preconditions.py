@@ -17,11 +17,10 @@ exactly one wins (the other gets 412, and its bytes are freed by the handler).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import partial
 
-from rolegate.aws.errors import AwsError
 from rolegate.aws.s3.errors import S3Error, not_implemented
 from rolegate.model import StoredObject
 from rolegate.services.s3.absence import missing_key
@@ -38,24 +37,37 @@ def precondition_failed(condition: str) -> S3Error:
     return S3Error("PreconditionFailed", _PRECONDITION_MESSAGE, 412, extra={"Condition": condition})
 
 
+class KeyAbsent(Exception):
+    """`If-Match` found no object at the key. Raised inside the write's transaction and answered
+    after it (`absence_answered`): that answer judges s3:ListBucket, and no policy is evaluated
+    while the store's write lock, which every bucket of every account shares, is held."""
+
+
+@contextmanager
+def absence_answered(call: S3Call, key: str) -> Iterator[None]:
+    """KeyAbsent as S3 answers it: NoSuchKey to a caller that may list the bucket, AccessDenied
+    to anyone else (services/s3/absence.py)."""
+    try:
+        yield
+    except KeyAbsent:
+        raise missing_key(call, key) from None
+
+
 @dataclass(frozen=True, slots=True)
 class WriteCondition:
     """The destination's `If-Match` / `If-None-Match` of one write."""
 
-    key: str
     if_match: str | None
     if_none_match: bool
-    # The answer for an `If-Match` on a key with no object: NoSuchKey only to a caller that may
-    # list the bucket (services/s3/absence.py), asked when it happens.
-    absent: Callable[[], AwsError]
 
     def check(self, current: StoredObject | None) -> None:
-        """Raise S3's answer when the object now at the key does not meet the condition."""
+        """Raise S3's answer when the object now at the key does not meet the condition
+        (KeyAbsent when If-Match finds no object)."""
         if self.if_none_match and current is not None:
             raise precondition_failed("If-None-Match")
         if self.if_match is not None:
             if current is None:
-                raise self.absent()
+                raise KeyAbsent()
             if not etag_matches(self.if_match, current.etag):
                 raise precondition_failed("If-Match")
 
@@ -78,7 +90,7 @@ def write_condition(call: S3Call, key: str) -> WriteCondition | None:
         if not etag_items(if_match):
             raise precondition_failed("If-Match")
         require_read(call, key)
-    return WriteCondition(key, if_match, if_none_match is not None, partial(missing_key, call, key))
+    return WriteCondition(if_match, if_none_match is not None)
 
 
 def require_read(call: S3Call, key: str) -> None:
