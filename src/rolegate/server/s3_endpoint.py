@@ -236,7 +236,6 @@ class S3Endpoint:
             request_id=request_id,
             region=self.service.region,
             judge=judge,
-            context=context,
             prefetched=prefetched,
         )
         if target.operation in _LISTINGS:

@@ -34,7 +34,6 @@ class S3Call:
     request_id: str
     region: str
     judge: Judge
-    context: Mapping[str, object] = field(default_factory=dict)
     # GetObject/HeadObject: the object as read together with its bucket, when it existed then.
     # Handlers use it only after authorization, and read again when it is None.
     prefetched: StoredObject | None = None
