@@ -15,14 +15,8 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 from tests.rolegate_server import Credentials, RunningServer
+from tests.security.identities import user_with_policy
 from tests.security.wire import exchange, request_bytes
-
-ALL_S3 = json.dumps(
-    {
-        "Version": "2012-10-17",
-        "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}],
-    }
-)
 
 
 def _grant_everything_to(account_id: str, bucket: str) -> str:
@@ -43,11 +37,9 @@ def _grant_everything_to(account_id: str, bucket: str) -> str:
 
 
 def _user_with_all_s3(server: RunningServer, root: Credentials, name: str) -> Credentials:
-    iam = server.client("iam", root)
-    iam.create_user(UserName=name)
-    iam.put_user_policy(UserName=name, PolicyName="all-s3", PolicyDocument=ALL_S3)
-    key = iam.create_access_key(UserName=name)["AccessKey"]
-    return Credentials(key["AccessKeyId"], key["SecretAccessKey"], None, root.account_id)
+    return user_with_policy(
+        server, root, name, [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]
+    )
 
 
 def _code(error: ClientError) -> tuple[int, str]:

@@ -19,13 +19,12 @@ import base64
 import hashlib
 import json
 import socket
-import threading
 import uuid
-from collections.abc import Callable
 from typing import Any
 
 from botocore.exceptions import ClientError
 from tests.rolegate_server import Credentials, RunningServer
+from tests.security.races import one_part_upload, outcome, racing
 from tests.security.wire import RawResponse, read_response, request_bytes, signed_headers
 
 
@@ -166,30 +165,6 @@ def test_an_upload_in_progress_keeps_the_bucket_name(server: RunningServer) -> N
 ROUNDS = 12
 
 
-def _outcome(fn: Callable[[], Any]) -> str:
-    try:
-        fn()
-        return "ok"
-    except ClientError as error:
-        return str(error.response["Error"]["Code"])
-
-
-def _racing(fns: list[Callable[[], Any]]) -> list[str]:
-    results = [""] * len(fns)
-    barrier = threading.Barrier(len(fns))
-
-    def run(index: int) -> None:
-        barrier.wait()
-        results[index] = _outcome(fns[index])
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(fns))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
-
-
 def _owner_bucket(server: RunningServer, prefix: str) -> tuple[Credentials, str]:
     owner = server.new_account()
     bucket = _name(prefix)
@@ -203,17 +178,11 @@ def test_complete_racing_abort_never_both_and_never_a_hollow_object(server: Runn
 
     def one_round(round_number: int) -> None:
         key, data = f"k{round_number}", f"part of round {round_number} ".encode() * 100
-        upload_id = s3.create_multipart_upload(Bucket=bucket, Key=key)["UploadId"]
-        etag = s3.upload_part(Bucket=bucket, Key=key, UploadId=upload_id, PartNumber=1, Body=data)[
-            "ETag"
-        ]
-        completed, aborted = _racing(
+        upload_id, parts = one_part_upload(s3, bucket, key, data)
+        completed, aborted = racing(
             [
                 lambda: completer.complete_multipart_upload(
-                    Bucket=bucket,
-                    Key=key,
-                    UploadId=upload_id,
-                    MultipartUpload={"Parts": [{"PartNumber": 1, "ETag": etag}]},
+                    Bucket=bucket, Key=key, UploadId=upload_id, MultipartUpload=parts
                 ),
                 lambda: aborter.abort_multipart_upload(Bucket=bucket, Key=key, UploadId=upload_id),
             ]
@@ -222,7 +191,7 @@ def test_complete_racing_abort_never_both_and_never_a_hollow_object(server: Runn
         if completed == "ok":
             assert s3.get_object(Bucket=bucket, Key=key)["Body"].read() == data
         else:
-            assert _outcome(lambda: s3.head_object(Bucket=bucket, Key=key)) == "404"
+            assert outcome(lambda: s3.head_object(Bucket=bucket, Key=key)) == "404"
 
     for round_number in range(ROUNDS):
         one_round(round_number)
@@ -234,12 +203,8 @@ def test_two_completes_racing_leave_one_whole_object(server: RunningServer) -> N
 
     def one_round(round_number: int) -> None:
         key, data = f"k{round_number}", f"round {round_number} ".encode() * 100
-        upload_id = s3.create_multipart_upload(Bucket=bucket, Key=key)["UploadId"]
-        etag = s3.upload_part(Bucket=bucket, Key=key, UploadId=upload_id, PartNumber=1, Body=data)[
-            "ETag"
-        ]
-        parts = {"Parts": [{"PartNumber": 1, "ETag": etag}]}
-        outcomes = _racing(
+        upload_id, parts = one_part_upload(s3, bucket, key, data)
+        outcomes = racing(
             [
                 lambda client=client: client.complete_multipart_upload(  # type: ignore[misc]
                     Bucket=bucket, Key=key, UploadId=upload_id, MultipartUpload=parts
@@ -263,17 +228,11 @@ def test_upload_part_racing_complete_stores_exactly_the_listed_part(
     def one_round(round_number: int) -> None:
         key = f"k{round_number}"
         listed, replacement = b"listed " * 200, f"replacement {round_number} ".encode() * 150
-        upload_id = s3.create_multipart_upload(Bucket=bucket, Key=key)["UploadId"]
-        etag = s3.upload_part(
-            Bucket=bucket, Key=key, UploadId=upload_id, PartNumber=1, Body=listed
-        )["ETag"]
-        completed, _ = _racing(
+        upload_id, parts = one_part_upload(s3, bucket, key, listed)
+        completed, _ = racing(
             [
                 lambda: completer.complete_multipart_upload(
-                    Bucket=bucket,
-                    Key=key,
-                    UploadId=upload_id,
-                    MultipartUpload={"Parts": [{"PartNumber": 1, "ETag": etag}]},
+                    Bucket=bucket, Key=key, UploadId=upload_id, MultipartUpload=parts
                 ),
                 lambda: uploader.upload_part(
                     Bucket=bucket, Key=key, UploadId=upload_id, PartNumber=1, Body=replacement
@@ -323,7 +282,7 @@ def test_create_role_racing_itself_makes_one_role(server: RunningServer) -> None
 
     def one_round(round_number: int) -> None:
         name = f"raced-{round_number}"
-        outcomes = _racing(
+        outcomes = racing(
             [
                 lambda client=client: client.create_role(  # type: ignore[misc]
                     RoleName=name, AssumeRolePolicyDocument=TRUST
@@ -349,7 +308,7 @@ def test_delete_policy_racing_attach_never_leaves_an_orphan_attachment(
     def one_round(round_number: int) -> None:
         name = f"raced-policy-{round_number}"
         arn = iam.create_policy(PolicyName=name, PolicyDocument=NOTHING)["Policy"]["Arn"]
-        deleted, attached = _racing(
+        deleted, attached = racing(
             [
                 lambda: deleter.delete_policy(PolicyArn=arn),
                 lambda: attacher.attach_role_policy(RoleName="holder", PolicyArn=arn),
@@ -422,14 +381,14 @@ def test_a_session_policy_re_created_under_its_name_does_not_widen_the_session(
     )["Credentials"]
     limited = server.client("s3", Credentials.from_sts(session, root.account_id))
     bucket = _name("session-limited")
-    assert _outcome(lambda: limited.create_bucket(Bucket=bucket)) == "AccessDenied"
+    assert outcome(lambda: limited.create_bucket(Bucket=bucket)) == "AccessDenied"
 
     iam.delete_policy(PolicyArn=narrow["Arn"])
     # Deleted, it allows nothing (this was a 500: the stand-in document did not parse).
-    assert _outcome(lambda: limited.create_bucket(Bucket=bucket)) == "AccessDenied"
+    assert outcome(lambda: limited.create_bucket(Bucket=bucket)) == "AccessDenied"
     again = iam.create_policy(PolicyName="narrow", PolicyDocument=everything)["Policy"]
     assert again["Arn"] == narrow["Arn"] and again["PolicyId"] != narrow["PolicyId"]
-    assert _outcome(lambda: limited.create_bucket(Bucket=bucket)) == "AccessDenied"
+    assert outcome(lambda: limited.create_bucket(Bucket=bucket)) == "AccessDenied"
 
 
 def test_copy_racing_a_replaced_source_copies_the_old_or_the_new_never_a_mix(
@@ -444,7 +403,7 @@ def test_copy_racing_a_replaced_source_copies_the_old_or_the_new_never_a_mix(
     def one_round(round_number: int) -> None:
         old, new = bytes([round_number]) * size, bytes([round_number + 100]) * size
         s3.put_object(Bucket=bucket, Key="source", Body=old)
-        copied, replaced = _racing(
+        copied, replaced = racing(
             [
                 lambda: copier.copy_object(
                     Bucket=bucket, Key=f"copy{round_number}", CopySource=f"{bucket}/source"
@@ -467,7 +426,7 @@ def test_delete_objects_racing_put_leaves_a_whole_object_or_none(server: Running
     def one_round(round_number: int) -> None:
         data = f"round {round_number} ".encode() * 500
         s3.put_object(Bucket=bucket, Key="k", Body=b"before")
-        deleted, put = _racing(
+        deleted, put = racing(
             [
                 lambda: deleter.delete_objects(
                     Bucket=bucket, Delete={"Objects": [{"Key": "k"}], "Quiet": True}
@@ -476,7 +435,7 @@ def test_delete_objects_racing_put_leaves_a_whole_object_or_none(server: Running
             ]
         )
         assert (deleted, put) == ("ok", "ok")
-        found = _outcome(lambda: s3.head_object(Bucket=bucket, Key="k"))
+        found = outcome(lambda: s3.head_object(Bucket=bucket, Key="k"))
         if found == "ok":
             assert s3.get_object(Bucket=bucket, Key="k")["Body"].read() == data
         else:
@@ -499,7 +458,7 @@ def test_delete_bucket_racing_put_object_never_hands_an_object_to_the_next_owner
     def one_round(round_number: int) -> None:
         bucket = _name(f"race-bucket{round_number}")
         owner_s3.create_bucket(Bucket=bucket)
-        deleted, put = _racing(
+        deleted, put = racing(
             [
                 lambda: deleter.delete_bucket(Bucket=bucket),
                 lambda: writer.put_object(Bucket=bucket, Key="k", Body=b"previous owner's"),

@@ -23,6 +23,7 @@ from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials as BotoCredentials
 from botocore.exceptions import ClientError
 from tests.rolegate_server import REGION, Credentials, RunningServer
+from tests.security.identities import user_with_policy
 from tests.security.wire import exchange, request_bytes, signed_headers
 
 
@@ -152,8 +153,6 @@ def test_resource_account_conditions_see_the_bucket_owner(
     # absent: the Deny never did), and the Deny-unless-ours must let our own buckets through (it
     # denied everything).
     ours, partner = server.new_account(), server.new_account()
-    iam = server.client("iam", ours)
-    iam.create_user(UserName="perimeter")
     statements = [
         {"Effect": "Allow", "Action": "s3:*", "Resource": "*"},
         {
@@ -170,9 +169,7 @@ def test_resource_account_conditions_see_the_bucket_owner(
             },
         },
     ]
-    iam.put_user_policy(UserName="perimeter", PolicyName="p", PolicyDocument=_policy(*statements))
-    key = iam.create_access_key(UserName="perimeter")["AccessKey"]
-    user = Credentials(key["AccessKeyId"], key["SecretAccessKey"], None, ours.account_id)
+    user = user_with_policy(server, ours, "perimeter", statements)
     own_bucket, partner_bucket = f"ours-{ours.account_id}", f"theirs-{partner.account_id}"
     server.client("s3", ours).create_bucket(Bucket=own_bucket)
     theirs = server.client("s3", partner)

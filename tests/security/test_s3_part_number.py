@@ -8,21 +8,10 @@ for each part and stored it N times over: data corrupted on download, with a 200
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
-import pytest
-from botocore.exceptions import ClientError
 from tests.rolegate_server import RunningServer
+from tests.security.identities import refusal
 
 PART = 5 * 1024 * 1024  # the smallest part but the last (API_UploadPart.html)
-
-
-def _error(call: Callable[[], object]) -> tuple[int, str]:
-    with pytest.raises(ClientError) as raised:
-        call()
-    response: dict[str, Any] = raised.value.response
-    return response["ResponseMetadata"]["HTTPStatusCode"], response["Error"]["Code"]
 
 
 def test_part_number_reads_one_part(server: RunningServer) -> None:
@@ -51,16 +40,16 @@ def test_part_number_reads_one_part(server: RunningServer) -> None:
     head = s3.head_object(Bucket=bucket, Key="big", PartNumber=1)
     assert head["ContentLength"] == PART
     assert s3.get_object(Bucket=bucket, Key="big", PartNumber=1)["Body"].read() == first
-    assert _error(lambda: s3.get_object(Bucket=bucket, Key="big", PartNumber=3))[0] == 416
-    assert _error(lambda: s3.get_object(Bucket=bucket, Key="big", PartNumber=0)) == (
+    assert refusal(lambda: s3.get_object(Bucket=bucket, Key="big", PartNumber=3))[0] == 416
+    assert refusal(lambda: s3.get_object(Bucket=bucket, Key="big", PartNumber=0)) == (
         400,
         "InvalidArgument",
     )
     assert (
-        _error(lambda: s3.get_object(Bucket=bucket, Key="big", PartNumber=1, Range="bytes=0-1"))[0]
+        refusal(lambda: s3.get_object(Bucket=bucket, Key="big", PartNumber=1, Range="bytes=0-1"))[0]
         == 400
     )
     # An object put whole is one part.
     s3.put_object(Bucket=bucket, Key="small", Body=b"whole")
     assert s3.get_object(Bucket=bucket, Key="small", PartNumber=1)["Body"].read() == b"whole"
-    assert _error(lambda: s3.get_object(Bucket=bucket, Key="small", PartNumber=2))[0] == 416
+    assert refusal(lambda: s3.get_object(Bucket=bucket, Key="small", PartNumber=2))[0] == 416

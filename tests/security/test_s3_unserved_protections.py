@@ -13,22 +13,13 @@ from __future__ import annotations
 
 import base64
 import hashlib
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from functools import partial
 from typing import Any
 
 import pytest
-from botocore.exceptions import ClientError
 from tests.rolegate_server import RunningServer
-
-
-def _error(call: Callable[[], object]) -> tuple[int, str]:
-    with pytest.raises(ClientError) as raised:
-        call()
-    response: dict[str, Any] = raised.value.response
-    return response["ResponseMetadata"]["HTTPStatusCode"], response["Error"]["Code"]
-
+from tests.security.identities import refusal
 
 _KEY = b"k" * 32
 PROTECTIONS: dict[str, tuple[dict[str, Any], tuple[int, str]]] = {
@@ -67,10 +58,10 @@ def test_an_unserved_protection_is_refused(bucket_client: tuple[Any, str], prote
     s3, bucket = bucket_client
     extra, expected = PROTECTIONS[protection]
     key = f"protected-{protection}"
-    assert _error(lambda: s3.put_object(Bucket=bucket, Key=key, Body=b"x", **extra)) == expected
+    assert refusal(lambda: s3.put_object(Bucket=bucket, Key=key, Body=b"x", **extra)) == expected
     copy = partial(s3.copy_object, Bucket=bucket, Key=key, CopySource=f"{bucket}/source")
-    assert _error(lambda: copy(**extra)) == expected
-    assert _error(lambda: s3.create_multipart_upload(Bucket=bucket, Key=key, **extra)) == expected
+    assert refusal(lambda: copy(**extra)) == expected
+    assert refusal(lambda: s3.create_multipart_upload(Bucket=bucket, Key=key, **extra)) == expected
     # Nothing was stored under the protected key.
     assert "Contents" not in s3.list_objects_v2(Bucket=bucket, Prefix=key)
     assert s3.list_multipart_uploads(Bucket=bucket, Prefix=key).get("Uploads", []) == []
@@ -80,7 +71,7 @@ def test_a_bucket_asked_to_be_lockable_is_not_made_unlockable(server: RunningSer
     owner = server.new_account()
     s3 = server.client("s3", owner)
     bucket = f"lockable-{owner.account_id}"
-    assert _error(lambda: s3.create_bucket(Bucket=bucket, ObjectLockEnabledForBucket=True)) == (
+    assert refusal(lambda: s3.create_bucket(Bucket=bucket, ObjectLockEnabledForBucket=True)) == (
         501,
         "NotImplemented",
     )

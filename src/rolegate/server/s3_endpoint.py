@@ -242,9 +242,6 @@ class S3Endpoint:
             request_id=request_id,
             region=self.service.region,
             judge=judge,
-            context=context,
-            payload_hash=auth.payload_hash if auth is not None else None,
-            streaming_key=streaming,
             prefetched=prefetched,
         )
         if target.operation in _LISTINGS:

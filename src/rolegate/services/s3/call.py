@@ -11,7 +11,6 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from rolegate.aws.s3.chunk_signing import ChunkSigning
 from rolegate.aws.s3.verified_body import VerifiedBody
 from rolegate.model import Bucket, StoredObject
 from rolegate.services.authz import Judgement
@@ -35,11 +34,6 @@ class S3Call:
     request_id: str
     region: str
     judge: Judge
-    context: Mapping[str, object] = field(default_factory=dict)
-    # The payload hash the signature covers (hex, UNSIGNED-PAYLOAD, STREAMING-...), or None.
-    payload_hash: str | None = None
-    # For aws-chunked bodies signed chunk by chunk: what their signatures are checked with.
-    streaming_key: ChunkSigning | None = None
     # GetObject/HeadObject: the object as read together with its bucket, when it existed then.
     # Handlers use it only after authorization, and read again when it is None.
     prefetched: StoredObject | None = None

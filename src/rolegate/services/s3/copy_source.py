@@ -7,10 +7,8 @@ from dataclasses import dataclass
 from urllib.parse import unquote, unquote_to_bytes
 
 from rolegate.aws.errors import AwsError
-from rolegate.services.s3.errors import key_too_long
+from rolegate.services.s3.errors import checked_key
 from rolegate.services.s3.versions import check_version_id
-
-MAX_KEY_BYTES = 1024  # userguide/object-keys.html: a key's UTF-8 is at most 1,024 bytes
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,8 +35,7 @@ def parse_copy_source(header: str | None) -> CopySource:
     bucket, _, key = decoded.removeprefix("/").partition("/")
     if not bucket or not key:
         raise _invalid_copy_source()
-    if len(key.encode("utf-8")) > MAX_KEY_BYTES:
-        raise key_too_long()
+    checked_key(key)
     version_id = None
     for item in query.split("&") if query else ():
         name, _, value = item.partition("=")

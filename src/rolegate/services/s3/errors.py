@@ -24,5 +24,15 @@ def no_such_upload(upload_id: str) -> S3Error:
     )
 
 
+MAX_KEY_BYTES = 1024  # userguide/object-keys.html: a key's UTF-8 is at most 1,024 bytes
+
+
 def key_too_long() -> AwsError:
     return AwsError("KeyTooLongError", "Your key is too long", 400)
+
+
+def checked_key(key: str) -> str:
+    """`key`, unless its UTF-8 is longer than any S3 key may be (KeyTooLongError)."""
+    if len(key.encode("utf-8")) > MAX_KEY_BYTES:
+        raise key_too_long()
+    return key

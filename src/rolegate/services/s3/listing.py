@@ -35,24 +35,31 @@ def listing_context(call: S3Call) -> dict[str, object]:
     return context
 
 
-def _max_keys(call: S3Call) -> int:
-    raw = call.param("max-keys")
+def int_param(call: S3Call, name: str, default: int, argument: str | None = None) -> int:
+    """A non-negative xsd:int query parameter (max-keys, max-parts, ...); S3's InvalidArgument
+    for anything else. ASCII digits only: int() would take full-width digits or 5,000 digits (a
+    500), and a value past 2**31 - 1 once reached SQLite and overflowed (a 500 too). `argument`
+    is the parameter's name in S3's text for a negative value (`maxKeys` for max-keys)."""
+    raw = call.param(name)
     if raw is None:
-        return MAX_KEYS
-    # ASCII digits within xsd:int only: int() would take full-width digits or 5,000 digits (a 500).
+        return default
     value = ascii_decimal(raw, INT32_MAX)
     if value is None:
         if raw.startswith("-") and ascii_decimal(raw[1:], INT32_MAX + 1) is not None:
             # [seen] https://github.com/brekkylab/backlot/issues/192: S3's text for a negative.
             raise AwsError(
                 "InvalidArgument",
-                f"Argument maxKeys must be an integer between 0 and {INT32_MAX}",
+                f"Argument {argument or name} must be an integer between 0 and {INT32_MAX}",
                 400,
             )
         raise AwsError(
-            "InvalidArgument", "Provided max-keys not an integer or within integer range", 400
+            "InvalidArgument", f"Provided {name} not an integer or within integer range", 400
         )
-    return min(value, MAX_KEYS)
+    return value
+
+
+def _max_keys(call: S3Call) -> int:
+    return min(int_param(call, "max-keys", MAX_KEYS, "maxKeys"), MAX_KEYS)
 
 
 def _encoding(call: S3Call) -> EncodingType | None:

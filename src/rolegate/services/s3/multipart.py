@@ -13,7 +13,6 @@ import secrets
 
 from rolegate.aws.errors import AwsError
 from rolegate.aws.s3.errors import S3Error
-from rolegate.aws.s3.numbers import INT32_MAX, ascii_decimal
 from rolegate.aws.s3.xml import parse_complete_multipart_upload
 from rolegate.aws.s3.xml_results import (
     PartEntry,
@@ -27,17 +26,17 @@ from rolegate.model import MultipartUpload, Segment, StoredObject, UploadedPart
 from rolegate.services.s3.body import receive_body
 from rolegate.services.s3.body_limits import COMPLETE_MULTIPART_LIMIT
 from rolegate.services.s3.call import S3Call, S3Reply
-from rolegate.services.s3.errors import key_too_long, no_such_bucket, no_such_upload
+from rolegate.services.s3.errors import checked_key, no_such_bucket, no_such_upload
+from rolegate.services.s3.listing import int_param
 from rolegate.services.s3.object_headers import stored_headers, user_metadata
-from rolegate.services.s3.objects import MAX_KEY_BYTES
-from rolegate.services.s3.preconditions import write_condition
+from rolegate.services.s3.preconditions import absence_answered, write_condition
+from rolegate.services.s3.ranges import part_number
 from rolegate.services.s3.service import S3Service, canonical_owner
 from rolegate.services.s3.unserved import refuse_unserved_object_protections
 from rolegate.store.objects import InvalidParts, NoSuchBucket, NoSuchUpload
 
 XML = "application/xml"
 MIN_PART_SIZE = 5 * 1024 * 1024
-MAX_PART_NUMBER = 10_000
 
 
 def _upload(svc: S3Service, call: S3Call) -> MultipartUpload:
@@ -52,8 +51,7 @@ async def create_multipart_upload(svc: S3Service, call: S3Call) -> S3Reply:
     assert call.bucket_name is not None and call.key is not None
     # The key the upload will complete to is held to PutObject's limit now, not after the parts
     # are in (a 1,100-byte key once became an object no GetObject could name).
-    if len(call.key.encode("utf-8")) > MAX_KEY_BYTES:
-        raise key_too_long()
+    checked_key(call.key)
     refuse_unserved_object_protections(call.headers)
     # Ids that sort by creation time keep ListMultipartUploads in S3's order.
     upload_id = f"{call.now.timestamp():017.6f}".replace(".", "") + secrets.token_hex(12)
@@ -78,18 +76,8 @@ async def create_multipart_upload(svc: S3Service, call: S3Call) -> S3Reply:
     return S3Reply(200, [], body, XML)
 
 
-def _part_number(call: S3Call) -> int:
-    # ASCII digits only: `partNumber=%EF%BC%91` (a full-width 1) is no part number.
-    number = ascii_decimal(call.param("partNumber"), MAX_PART_NUMBER)
-    if number is None or number < 1:
-        raise AwsError(
-            "InvalidArgument", "Part number must be an integer between 1 and 10000, inclusive", 400
-        )
-    return number
-
-
 async def upload_part(svc: S3Service, call: S3Call) -> S3Reply:
-    number = _part_number(call)
+    number = part_number(call.param("partNumber"))
     upload = _upload(svc, call)
     received = await receive_body(call, svc.blobs)
     blob = received.blob
@@ -172,9 +160,10 @@ async def complete_multipart_upload(svc: S3Service, call: S3Call) -> S3Reply:
         part_sizes=tuple(p.size for p in chosen),
     )
     try:
-        freed = svc.objects.complete_upload(
-            upload.upload_id, obj, numbers, None if condition is None else condition.check
-        )
+        with absence_answered(call, upload.key):
+            freed = svc.objects.complete_upload(
+                upload.upload_id, obj, numbers, None if condition is None else condition.check
+            )
     except (NoSuchUpload, InvalidParts):
         raise no_such_upload(upload.upload_id) from None
     svc.free(freed)
@@ -193,30 +182,10 @@ async def abort_multipart_upload(svc: S3Service, call: S3Call) -> S3Reply:
     return S3Reply(204)
 
 
-def _int_param(call: S3Call, name: str, default: int) -> int:
-    """A non-negative xsd:int query parameter; S3's InvalidArgument for anything else (a value
-    past 2**31 - 1 once reached SQLite and overflowed: a 500)."""
-    raw = call.param(name)
-    if raw is None:
-        return default
-    value = ascii_decimal(raw, INT32_MAX)
-    if value is None:
-        if raw.startswith("-") and ascii_decimal(raw[1:], INT32_MAX + 1) is not None:
-            raise AwsError(
-                "InvalidArgument",
-                f"Argument {name} must be an integer between 0 and {INT32_MAX}",
-                400,
-            )
-        raise AwsError(
-            "InvalidArgument", f"Provided {name} not an integer or within integer range", 400
-        )
-    return value
-
-
 async def list_parts(svc: S3Service, call: S3Call) -> S3Reply:
     upload = _upload(svc, call)
-    marker = _int_param(call, "part-number-marker", 0)
-    max_parts = min(_int_param(call, "max-parts", 1000), 1000)
+    marker = int_param(call, "part-number-marker", 0)
+    max_parts = min(int_param(call, "max-parts", 1000), 1000)
     page = svc.objects.list_parts(upload.upload_id, marker, max_parts)
     owner = canonical_owner(call.bucket.account_id if call.bucket else call.caller.account_id)
     body = list_parts_result(
@@ -239,7 +208,7 @@ async def list_multipart_uploads(svc: S3Service, call: S3Call) -> S3Reply:
     prefix = call.param("prefix") or ""
     key_marker = call.param("key-marker") or ""
     upload_id_marker = call.param("upload-id-marker") or ""
-    max_uploads = min(_int_param(call, "max-uploads", 1000), 1000)
+    max_uploads = min(int_param(call, "max-uploads", 1000), 1000)
     try:
         # Of the bucket the listing was authorized against, not of one that took its name since.
         page = svc.objects.list_uploads(

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Iterator
 from dataclasses import replace
-from functools import partial
 
 from rolegate.aws.errors import AwsError
 from rolegate.aws.s3.checksums import ChecksumAlgorithm, header_name
@@ -23,10 +22,11 @@ from rolegate.services.s3.authorize import check_expected_owner, s3_access_denie
 from rolegate.services.s3.body import MAX_SINGLE_PUT, receive_body
 from rolegate.services.s3.body_limits import DELETE_OBJECTS_LIMIT
 from rolegate.services.s3.call import S3Call, S3Reply
-from rolegate.services.s3.copy_source import parse_copy_source
+from rolegate.services.s3.copy_source import CopySource, parse_copy_source
 from rolegate.services.s3.errors import (
-    key_too_long,
+    checked_key,
     no_such_bucket,
+    no_such_key,
 )
 from rolegate.services.s3.object_headers import (
     object_headers,
@@ -36,10 +36,10 @@ from rolegate.services.s3.object_headers import (
     user_metadata,
 )
 from rolegate.services.s3.preconditions import (
+    KeyAbsent,
     WriteCondition,
+    absence_answered,
     check_copy_source,
-    etag_matches,
-    precondition_failed,
     require_read,
     write_condition,
 )
@@ -57,20 +57,17 @@ from rolegate.services.s3.versions import (
     GET_VERSION,
     NULL_VERSION,
 )
+from rolegate.store.blob_writer import BlobRef
 from rolegate.store.objects import NoSuchBucket
 
 # Up to this size an answer is read whole before it is sent; beyond, it streams in chunks.
 SMALL_BODY = 256 * 1024
 
-MAX_KEY_BYTES = 1024
 DEFAULT_CONTENT_TYPE = "binary/octet-stream"
 
 
 def _key_of(call: S3Call) -> str:
-    key = call.key or ""
-    if len(key.encode("utf-8")) > MAX_KEY_BYTES:
-        raise key_too_long()
-    return key
+    return checked_key(call.key or "")
 
 
 def _content_type(call: S3Call) -> str | None:
@@ -119,9 +116,10 @@ def _commit(
     was authorized against (a bucket of the same name created since, by whoever, is not it);
     otherwise free the blob just written (nothing refers to it) and answer as S3 does."""
     try:
-        return svc.objects.put_object(
-            obj, None if condition is None else condition.check, call.bucket
-        )
+        with absence_answered(call, obj.key):
+            return svc.objects.put_object(
+                obj, None if condition is None else condition.check, call.bucket
+            )
     except NoSuchBucket:
         svc.blobs.delete(blob_id)
         raise no_such_bucket(obj.bucket) from None
@@ -213,11 +211,10 @@ async def delete_object(svc: S3Service, call: S3Call) -> S3Reply:
     check = None
     if if_match is not None:
         require_read(call, key)
-        check = WriteCondition(
-            key, if_match, if_none_match=False, absent=partial(missing_key, call, key)
-        ).check
+        check = WriteCondition(if_match, if_none_match=False).check
     try:
-        svc.free(svc.objects.delete_object(call.bucket_name, key, check, call.bucket))
+        with absence_answered(call, key):
+            svc.free(svc.objects.delete_object(call.bucket_name, key, check, call.bucket))
     except NoSuchBucket:
         raise no_such_bucket(call.bucket_name) from None
     return S3Reply(204)
@@ -281,20 +278,17 @@ async def delete_objects(svc: S3Service, call: S3Call) -> S3Reply:
         wanted = etags.get(key)
         if wanted is None:
             return True
-        if current is None:
-            refused[key] = (
-                DeleteErrorEntry(
-                    key=key, code="NoSuchKey", message="The specified key does not exist."
-                )
-                if may_list
-                else DeleteErrorEntry(key=key, code="AccessDenied", message="Access Denied")
-            )
-            return False
-        if not etag_matches(wanted, current.etag):
-            failed = precondition_failed("ETag")
-            refused[key] = DeleteErrorEntry(key=key, code=failed.code, message=failed.message)
-            return False
-        return True
+        # DeleteObject's If-Match condition, its refusal reported as this key's error.
+        refusal: AwsError
+        try:
+            WriteCondition(wanted, if_none_match=False).check(current)
+            return True
+        except KeyAbsent:
+            refusal = no_such_key(key) if may_list else _plain_access_denied()
+        except AwsError as failed:
+            refusal = failed
+        refused[key] = DeleteErrorEntry(key=key, code=refusal.code, message=refusal.message)
+        return False
 
     check = still_as_expected if etags else None
     # A key listed twice is one delete: its condition is tested once, against the object.
@@ -312,6 +306,10 @@ async def delete_objects(svc: S3Service, call: S3Call) -> S3Reply:
         else [DeletedEntry(key=k, version_id=versions.get(k)) for k in keys if k not in refused]
     )
     return S3Reply(200, [], delete_result(deleted, errors), "application/xml")
+
+
+def _plain_access_denied() -> AwsError:
+    return AwsError("AccessDenied", "Access Denied", 403)
 
 
 def missing_content_md5() -> AwsError:
@@ -336,28 +334,22 @@ def _replaces_metadata(call: S3Call) -> bool:
     raise AwsError("InvalidArgument", "Unknown metadata directive.", 400)
 
 
-async def copy_object(svc: S3Service, call: S3Call) -> S3Reply:
-    assert call.bucket_name is not None
-    key = _key_of(call)
-    refuse_unserved_object_protections(call.headers)
-    replace_metadata = _replaces_metadata(call)
-    copy_source = parse_copy_source(call.header("x-amz-copy-source"))
-    source_bucket_name, source_key = copy_source.bucket, copy_source.key
-    condition = write_condition(call, key)
+def _readable_source(svc: S3Service, call: S3Call, copy_source: CopySource) -> StoredObject:
+    """The object a copy reads, once the caller may read it and its conditions hold."""
     # The source bucket and its object in one read: the object judged is one of the bucket whose
     # policy judged it, never one of a bucket that took the name in between.
-    source_bucket, source = svc.objects.get_bucket_and_object(source_bucket_name, source_key)
+    source_bucket, source = svc.objects.get_bucket_and_object(copy_source.bucket, copy_source.key)
     if source_bucket is None:
-        raise no_such_bucket(source_bucket_name)
+        raise no_such_bucket(copy_source.bucket)
     check_expected_owner(call.header("x-amz-source-expected-bucket-owner"), source_bucket)
-    source_arn = f"arn:aws:s3:::{source_bucket_name}/{source_key}"
+    source_arn = f"arn:aws:s3:::{copy_source.bucket}/{copy_source.key}"
     # Copying a named version reads that version (API_CopyObject.html).
     action = "s3:GetObject" if copy_source.version_id is None else GET_VERSION
     reading = call.judge(action, source_arn, source_bucket)
     if not reading.allowed:
         raise s3_access_denied(call.caller, reading)
     if source is None:
-        raise missing_key(call, source_key, source_bucket_name, source_bucket)
+        raise missing_key(call, copy_source.key, copy_source.bucket, source_bucket)
     check_copy_source(call, source)
     if source.size > MAX_SINGLE_PUT:
         # API_CopyObject.html: "You can create a copy of an object up to 5 GB in size in a single
@@ -368,16 +360,11 @@ async def copy_object(svc: S3Service, call: S3Call) -> S3Reply:
             f"source: {MAX_SINGLE_PUT}",
             400,
         )
-    if source_bucket_name == call.bucket_name and source_key == key and not replace_metadata:
-        raise AwsError(
-            "InvalidRequest",
-            "This copy request is illegal because it is trying to copy an object to itself "
-            "without changing the object's metadata, storage class, website redirect location or "
-            "encryption attributes.",
-            400,
-        )
-    # Checked before a byte is copied: a refusal after the copy would leave its blob behind.
-    metadata = user_metadata(call.headers) if replace_metadata else source.metadata
+    return source
+
+
+async def _copy_blob(svc: S3Service, source: StoredObject) -> BlobRef:
+    """A new blob holding the source's bytes."""
     writer = svc.blobs.writer()
     try:
         for piece in svc.blobs.read_segments(source.segments):
@@ -388,10 +375,31 @@ async def copy_object(svc: S3Service, call: S3Call) -> S3Reply:
             await asyncio.sleep(0)
         # fsync and rename off the event loop, as a PUT's body does (body.py): a disk flush
         # of up to 5 GiB of copy must not stall the other requests on this worker.
-        blob = await asyncio.to_thread(writer.commit)
+        return await asyncio.to_thread(writer.commit)
     except BaseException:
         writer.abort()
         raise
+
+
+async def copy_object(svc: S3Service, call: S3Call) -> S3Reply:
+    assert call.bucket_name is not None
+    key = _key_of(call)
+    refuse_unserved_object_protections(call.headers)
+    replace_metadata = _replaces_metadata(call)
+    copy_source = parse_copy_source(call.header("x-amz-copy-source"))
+    condition = write_condition(call, key)
+    source = _readable_source(svc, call, copy_source)
+    if copy_source.bucket == call.bucket_name and copy_source.key == key and not replace_metadata:
+        raise AwsError(
+            "InvalidRequest",
+            "This copy request is illegal because it is trying to copy an object to itself "
+            "without changing the object's metadata, storage class, website redirect location or "
+            "encryption attributes.",
+            400,
+        )
+    # Checked before a byte is copied: a refusal after the copy would leave its blob behind.
+    metadata = user_metadata(call.headers) if replace_metadata else source.metadata
+    blob = await _copy_blob(svc, source)
     copied = replace(
         source,
         bucket=call.bucket_name,

@@ -17,18 +17,16 @@ exactly one wins (the other gets 412, and its bytes are freed by the handler).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime
-from email.utils import parsedate_to_datetime
-from functools import partial
 
-from rolegate.aws.errors import AwsError
 from rolegate.aws.s3.errors import S3Error, not_implemented
 from rolegate.model import StoredObject
 from rolegate.services.s3.absence import missing_key
 from rolegate.services.s3.authorize import s3_access_denied
 from rolegate.services.s3.call import S3Call
+from rolegate.services.s3.ranges import Precondition, check_conditions, etag_items, etag_matches
 
 _PRECONDITION_MESSAGE = "At least one of the pre-conditions you specified did not hold"
 
@@ -39,34 +37,37 @@ def precondition_failed(condition: str) -> S3Error:
     return S3Error("PreconditionFailed", _PRECONDITION_MESSAGE, 412, extra={"Condition": condition})
 
 
-def etag_matches(wanted: str, etag: str) -> bool:
-    """An If-Match style list (`"a", "b"`, quotes optional) against a stored ETag; `*` is any."""
-    bare = etag.strip('"')
-    return any(item == "*" or item.strip('"') == bare for item in _items(wanted))
+class KeyAbsent(Exception):
+    """`If-Match` found no object at the key. Raised inside the write's transaction and answered
+    after it (`absence_answered`): that answer judges s3:ListBucket, and no policy is evaluated
+    while the store's write lock, which every bucket of every account shares, is held."""
 
 
-def _items(header: str) -> list[str]:
-    return [item.strip() for item in header.split(",") if item.strip()]
+@contextmanager
+def absence_answered(call: S3Call, key: str) -> Iterator[None]:
+    """KeyAbsent as S3 answers it: NoSuchKey to a caller that may list the bucket, AccessDenied
+    to anyone else (services/s3/absence.py)."""
+    try:
+        yield
+    except KeyAbsent:
+        raise missing_key(call, key) from None
 
 
 @dataclass(frozen=True, slots=True)
 class WriteCondition:
     """The destination's `If-Match` / `If-None-Match` of one write."""
 
-    key: str
     if_match: str | None
     if_none_match: bool
-    # The answer for an `If-Match` on a key with no object: NoSuchKey only to a caller that may
-    # list the bucket (services/s3/absence.py), asked when it happens.
-    absent: Callable[[], AwsError]
 
     def check(self, current: StoredObject | None) -> None:
-        """Raise S3's answer when the object now at the key does not meet the condition."""
+        """Raise S3's answer when the object now at the key does not meet the condition
+        (KeyAbsent when If-Match finds no object)."""
         if self.if_none_match and current is not None:
             raise precondition_failed("If-None-Match")
         if self.if_match is not None:
             if current is None:
-                raise self.absent()
+                raise KeyAbsent()
             if not etag_matches(self.if_match, current.etag):
                 raise precondition_failed("If-Match")
 
@@ -86,10 +87,10 @@ def write_condition(call: S3Call, key: str) -> WriteCondition | None:
         # does not implement with NotImplemented naming the header.
         raise not_implemented(header="If-None-Match")
     if if_match is not None:
-        if not _items(if_match):
+        if not etag_items(if_match):
             raise precondition_failed("If-Match")
         require_read(call, key)
-    return WriteCondition(key, if_match, if_none_match is not None, partial(missing_key, call, key))
+    return WriteCondition(if_match, if_none_match is not None)
 
 
 def require_read(call: S3Call, key: str) -> None:
@@ -101,32 +102,18 @@ def require_read(call: S3Call, key: str) -> None:
         raise s3_access_denied(call.caller, judgement)
 
 
-def _date(value: str | None) -> datetime | None:
-    if not value:
-        return None
-    try:
-        return parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None  # an unreadable date is ignored, as for GetObject
-
-
 def check_copy_source(call: S3Call, source: StoredObject) -> None:
-    """CopyObject's conditions on its source (API_CopyObject.html): If-Match, when given, decides
-    over If-Unmodified-Since, and If-None-Match over If-Modified-Since; any failure is 412."""
-    if_match = call.header("x-amz-copy-source-if-match")
-    if_none_match = call.header("x-amz-copy-source-if-none-match")
-    modified = source.last_modified.replace(microsecond=0)
-    if if_match is not None:
-        if not etag_matches(if_match, source.etag):
-            raise precondition_failed("x-amz-copy-source-If-Match")
-    else:
-        since = _date(call.header("x-amz-copy-source-if-unmodified-since"))
-        if since is not None and modified > since:
-            raise precondition_failed("x-amz-copy-source-If-Unmodified-Since")
-    if if_none_match is not None:
-        if etag_matches(if_none_match, source.etag):
-            raise precondition_failed("x-amz-copy-source-If-None-Match")
-    else:
-        since = _date(call.header("x-amz-copy-source-if-modified-since"))
-        if since is not None and modified <= since:
-            raise precondition_failed("x-amz-copy-source-If-Modified-Since")
+    """CopyObject's conditions on its source (API_CopyObject.html), read as GetObject reads its
+    own (If-Match decides over If-Unmodified-Since, If-None-Match over If-Modified-Since, an
+    unreadable date is ignored); any failure is 412, naming the copy-source header."""
+    try:
+        check_conditions(
+            source.etag,
+            source.last_modified,
+            call.header("x-amz-copy-source-if-match"),
+            call.header("x-amz-copy-source-if-none-match"),
+            call.header("x-amz-copy-source-if-modified-since"),
+            call.header("x-amz-copy-source-if-unmodified-since"),
+        )
+    except Precondition as failed:
+        raise precondition_failed(f"x-amz-copy-source-{failed.header}") from None

@@ -75,16 +75,24 @@ def invalid_range(size: int) -> AwsError:
 
 
 class Precondition(Exception):
-    """The response is 304 Not Modified (`not_modified`) or 412 Precondition Failed."""
+    """The response is 304 Not Modified (`not_modified`) or 412 Precondition Failed; `header`
+    names the condition that decided it (If-Match, If-None-Match, If-Modified-Since or
+    If-Unmodified-Since)."""
 
-    def __init__(self, not_modified: bool) -> None:
+    def __init__(self, not_modified: bool, header: str) -> None:
         super().__init__("not modified" if not_modified else "precondition failed")
         self.not_modified = not_modified
+        self.header = header
 
 
-def _etag_matches(header: str, etag: str) -> bool:
-    wanted = [item.strip() for item in header.split(",")]
-    return "*" in wanted or etag in wanted or etag.strip('"') in (w.strip('"') for w in wanted)
+def etag_matches(wanted: str, etag: str) -> bool:
+    """An If-Match style list (`"a", "b"`, quotes optional) against a stored ETag; `*` is any."""
+    bare = etag.strip('"')
+    return any(item == "*" or item.strip('"') == bare for item in etag_items(wanted))
+
+
+def etag_items(header: str) -> list[str]:
+    return [item.strip() for item in header.split(",") if item.strip()]
 
 
 def _date(value: str | None) -> datetime | None:
@@ -116,19 +124,19 @@ def check_conditions(
         return  # the usual GET: nothing to check
     modified = last_modified.replace(microsecond=0)
     if if_match is not None:
-        if not _etag_matches(if_match, etag):
-            raise Precondition(not_modified=False)
+        if not etag_matches(if_match, etag):
+            raise Precondition(not_modified=False, header="If-Match")
     else:
         since = _date(if_unmodified_since)
         if since is not None and modified > since:
-            raise Precondition(not_modified=False)
+            raise Precondition(not_modified=False, header="If-Unmodified-Since")
     if if_none_match is not None:
-        if _etag_matches(if_none_match, etag):
-            raise Precondition(not_modified=True)
+        if etag_matches(if_none_match, etag):
+            raise Precondition(not_modified=True, header="If-None-Match")
     else:
         since = _date(if_modified_since)
         if since is not None and modified <= since:
-            raise Precondition(not_modified=True)
+            raise Precondition(not_modified=True, header="If-Modified-Since")
 
 
 PRECONDITION_FAILED = AwsError(
@@ -139,6 +147,17 @@ PRECONDITION_FAILED = AwsError(
 # --- partNumber ------------------------------------------------------------------------------------
 
 MAX_PART_NUMBER = 10_000
+
+
+def part_number(raw: str | None) -> int:
+    """A `partNumber` (UploadPart, GetObject, HeadObject): ASCII digits from 1 to 10,000 only
+    (`partNumber=%EF%BC%91`, a full-width 1, is no part number)."""
+    number = ascii_decimal(raw, MAX_PART_NUMBER)
+    if number is None or number < 1:
+        raise AwsError(
+            "InvalidArgument", "Part number must be an integer between 1 and 10000, inclusive", 400
+        )
+    return number
 
 
 def part_range(
@@ -154,11 +173,7 @@ def part_range(
     """
     if raw is None:
         return None
-    number = ascii_decimal(raw, MAX_PART_NUMBER)
-    if number is None or number < 1:
-        raise AwsError(
-            "InvalidArgument", "Part number must be an integer between 1 and 10000, inclusive", 400
-        )
+    number = part_number(raw)
     if range_header:
         raise AwsError(
             "InvalidRequest", "Cannot specify both Range header and partNumber query parameter", 400

@@ -22,14 +22,14 @@ from rolegate.aws.errors import AwsError
 
 NULL_VERSION = "null"
 
-# The operations that take `versionId` and the action they are when it is given.
-VERSION_ACTIONS: Mapping[str, str] = {
-    "GetObject": "s3:GetObjectVersion",
-    "HeadObject": "s3:GetObjectVersion",
-    "DeleteObject": "s3:DeleteObjectVersion",
-}
 GET_VERSION = "s3:GetObjectVersion"
 DELETE_VERSION = "s3:DeleteObjectVersion"
+# The operations that take `versionId` and the action they are when it is given.
+VERSION_ACTIONS: Mapping[str, str] = {
+    "GetObject": GET_VERSION,
+    "HeadObject": GET_VERSION,
+    "DeleteObject": DELETE_VERSION,
+}
 
 
 def check_version_id(version_id: str) -> None:
